@@ -1,0 +1,23 @@
+"""Fast unit-test settings: eager Celery, in-memory mail, quick hashing.
+
+The integration suite does not use eager mode: it sets DATABASE_URL / REDIS_URL and
+runs a real worker (see tests/integration/)."""
+
+import os
+
+from .base import *  # noqa: F403
+from .base import env
+
+SECRET_KEY = "test-key-not-secret"
+PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
+EMAIL_BACKEND = "django.core.mail.backends.locmem.EmailBackend"
+STORAGES = {
+    "default": {"BACKEND": "django.core.files.storage.FileSystemStorage"},
+    "staticfiles": {"BACKEND": "django.contrib.staticfiles.storage.StaticFilesStorage"},
+}
+# Eager only when no real broker is configured for the integration suite.
+CELERY_TASK_ALWAYS_EAGER = not env.bool("SVD_REAL_WORKER", default=False)
+CELERY_TASK_EAGER_PROPAGATES = True
+AXES_FAILURE_LIMIT = 3
+if "DATABASE_URL" not in os.environ:
+    DATABASES["default"]["OPTIONS"] = {"timeout": 20}  # noqa: F405
