@@ -9,7 +9,7 @@ CSS := static/build/app.css
 HOST ?= 127.0.0.1
 PORT ?= 8000
 
-.PHONY: run test deps lint fmt migrations-check check-deploy integration browser ci bench code messages clean
+.PHONY: run test deps lint fmt migrations-check check-deploy integration browser ci code messages clean
 
 deps: $(STAMP_PY) $(STAMP_NPM) $(CSS)
 
@@ -55,11 +55,11 @@ migrations-check: $(STAMP_PY)
 
 # Refresh the translation catalogues after changing user-facing text.
 messages: $(STAMP_PY)
-	$(PY) manage.py makemessages -l cy --no-obsolete --no-location --ignore=node_modules --ignore=.venv
+	$(PY) manage.py makemessages -l cy --no-obsolete --no-location --ignore=node_modules --ignore=.venv --ignore=tests
 	$(PY) -m svd_platform.i18n_compile
 
 integration: deps
-	$(VENV)/bin/pytest -q -m integration tests/integration
+	SVD_REAL_WORKER=1 $(VENV)/bin/pytest -q -m integration tests/integration
 
 browser: deps
 	$(VENV)/bin/pytest -q -m browser tests/browser
@@ -67,8 +67,6 @@ browser: deps
 ci:
 	bash .ci/run
 
-bench: deps
-	$(PY) -m bench
 
 clean:
 	rm -rf var/staticfiles static/build

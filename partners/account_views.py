@@ -17,7 +17,7 @@ from django.shortcuts import redirect, render
 from django.urls import reverse
 from django.utils.http import url_has_allowed_host_and_scheme
 from django.utils.translation import gettext as _
-from django.utils.translation import gettext_lazy
+from django.utils.translation import gettext_lazy, ngettext
 from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_POST
 from django_otp import devices_for_user, match_token
@@ -26,7 +26,7 @@ from django_otp.plugins.otp_static.models import StaticDevice
 from django_otp.plugins.otp_totp.models import TOTPDevice
 
 from . import access, services
-from .forms import AcceptInvitationForm, TokenForm
+from .forms import AcceptInvitationForm, TokenForm, posted
 from .models import Invitation, User
 
 
@@ -44,6 +44,14 @@ class SignInForm(AuthenticationForm):
         self.fields["username"].error_messages["required"] = gettext_lazy(
             "Enter your username or email address")
         self.fields["password"].error_messages["required"] = gettext_lazy("Enter your password")
+
+    def confirm_login_allowed(self, user):
+        super().confirm_login_allowed(user)
+        if user.is_demo and not settings.ALLOW_DEMO_USERS:
+            # SECURITY: demo accounts have a published password.
+            raise forms.ValidationError(
+                gettext_lazy("Demo accounts cannot sign in to this installation."),
+                code="demo")
 
 
 class SignInView(auth_views.LoginView):
@@ -81,7 +89,7 @@ def two_factor_setup(request):
     if TOTPDevice.objects.filter(user=request.user, confirmed=True).exists():
         return redirect("two_factor")
     device = _unconfirmed_totp(request.user)
-    form = TokenForm(request.POST or None)
+    form = TokenForm(posted(request))
     if request.method == "POST" and form.is_valid():
         if device.verify_token(form.cleaned_data["token"].replace(" ", "")):
             device.confirmed = True
@@ -121,16 +129,17 @@ def two_factor_qr(request):
 def two_factor_verify(request):
     if request.user.is_verified():
         return redirect(_next_url(request))
-    form = TokenForm(request.POST or None)
+    form = TokenForm(posted(request))
     if request.method == "POST" and form.is_valid():
         device = match_token(request.user, form.cleaned_data["token"].replace(" ", ""))
         if device is not None:
             otp_login(request, device)
             if isinstance(device, StaticDevice):
                 left = device.token_set.count()
-                messages.warning(request, _("You used a recovery code. %(n)d are left: "
-                                            "make new ones if you are running low.") % {
-                    "n": left})
+                messages.warning(request, ngettext(
+                    "You used a recovery code. %(n)d is left: make new ones soon.",
+                    "You used a recovery code. %(n)d are left: make new ones if you are "
+                    "running low.", left) % {"n": left})
             return redirect(_next_url(request))
         form.add_error("token", _("The security code is wrong or has expired: enter the "
                                   "6-digit code your app shows now, or a recovery code"))
@@ -207,7 +216,7 @@ def _accept_signed_in(request, invitation, context):
 
 
 def _accept_new_account(request, invitation, context):
-    form = AcceptInvitationForm(request.POST or None, email=invitation.email)
+    form = AcceptInvitationForm(posted(request), email=invitation.email)
     if request.method == "POST" and form.is_valid():
         user = services.user_create(email=invitation.email, **form.cleaned_data)
         services.invitation_accept(invitation=invitation, user=user)

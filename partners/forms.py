@@ -6,13 +6,18 @@ from .models import Organisation, Partnership, Seat
 from .roles import ROLES, Role
 
 
+def posted(request):
+    """The submitted data, or None on GET, so that an empty submission still validates."""
+    return request.POST if request.method == "POST" else None
+
+
 class SeatForm(forms.Form):
     organisation = forms.ModelChoiceField(
         label=_("Organisation"), queryset=Organisation.objects.none(),
         error_messages={"required": _("Choose the organisation that takes the seat")})
     specified_authority = forms.BooleanField(
         label=_("Specified authority under the Serious Violence Duty"), required=False)
-    voting = forms.BooleanField(label=_("Votes at the executive board"), required=False)
+    voting = forms.BooleanField(label=_("Votes on the executive board"), required=False)
 
     def __init__(self, *args, organisations=None, **kwargs):
         super().__init__(*args, **kwargs)
@@ -22,7 +27,7 @@ class SeatForm(forms.Form):
 class SeatEditForm(forms.Form):
     specified_authority = forms.BooleanField(
         label=_("Specified authority under the Serious Violence Duty"), required=False)
-    voting = forms.BooleanField(label=_("Votes at the executive board"), required=False)
+    voting = forms.BooleanField(label=_("Votes on the executive board"), required=False)
 
 
 class InvitationForm(forms.Form):

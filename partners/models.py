@@ -17,7 +17,7 @@ class User(AbstractUser):
     preferred_language = models.CharField(
         _("preferred language"), max_length=8, choices=settings.LANGUAGES, blank=True
     )
-    is_demo = models.BooleanField(default=False, help_text=_("Created by seed_demo."))
+    is_demo = models.BooleanField(default=False, help_text="Created by seed_demo.")
 
     def __str__(self) -> str:
         return self.get_full_name() or self.username
@@ -26,7 +26,7 @@ class User(AbstractUser):
 class Sector(models.TextChoices):
     POLICE = "police", _("Police")
     FIRE = "fire", _("Fire and rescue")
-    HEALTH = "health", _("Health (ICB or Local Health Board)")
+    HEALTH = "health", _("Health (Integrated Care Board or Local Health Board)")
     LOCAL_AUTHORITY = "local_authority", _("Local authority")
     YOUTH_JUSTICE = "youth_justice", _("Youth justice")
     PROBATION = "probation", _("Probation")
@@ -89,8 +89,8 @@ class Partnership(models.Model):
     )
     suppression_threshold = models.PositiveSmallIntegerField(
         _("small-number suppression threshold"), default=5,
-        help_text=_("Counts from 1 up to one below this are shown as “<N” to scrutiny "
-                    "and the public."),
+        help_text=_("Counts from 1 up to one less than this number are shown to scrutiny "
+                    "and the public as “less than” this number, for example “<5”."),
     )
     bilingual = models.BooleanField(
         _("publish in English and Welsh"), default=False,

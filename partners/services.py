@@ -9,6 +9,7 @@ from django.db import transaction
 from django.utils import timezone
 from django.utils.text import slugify
 from django.utils.translation import gettext as _
+from django.utils.translation import ngettext
 from django_otp.plugins.otp_static.models import StaticDevice, StaticToken
 
 from . import access
@@ -161,9 +162,10 @@ def seat_update(*, seat: Seat, specified_authority: bool, voting: bool) -> Seat:
 def seat_remove(*, seat: Seat) -> None:
     held = seat.memberships.count()
     if held:
-        raise ValidationError(
-            _("%(org)s's seat still has %(n)d role(s) held through it. Remove those people "
-              "first.") % {"org": seat.organisation, "n": held})
+        raise ValidationError(ngettext(
+            "%(org)s's seat still has %(n)d role held through it. Remove that person first.",
+            "%(org)s's seat still has %(n)d roles held through it. Remove those people first.",
+            held) % {"org": seat.organisation, "n": held})
     seat.invitations.filter(accepted_at__isnull=True).update(revoked_at=timezone.now())
     seat.delete()
 
@@ -213,8 +215,10 @@ def invitation_create(*, seat: Seat, role: str, email: str, invited_by: User) ->
     invitation = Invitation.objects.create(
         seat=seat, role=Role(role).value, email=email.strip().lower(), token_hash=token_hash,
         invited_by=invited_by, expires_at=Invitation.default_expiry())
-    # The token is never stored: it travels only in the task message and the email.
-    transaction.on_commit(lambda: invitation_send.delay(invitation.pk, token))
+    # The token is never stored: it travels only in the task message and the email. The
+    # argsrepr keeps it out of the task results table (CELERY_RESULT_EXTENDED) and the logs.
+    transaction.on_commit(lambda: invitation_send.apply_async(
+        args=(invitation.pk, token), argsrepr=repr((invitation.pk, "<token>"))))
     return invitation
 
 
@@ -228,7 +232,8 @@ def invitation_accept(*, invitation: Invitation, user: User) -> Membership:
     # SECURITY: lock the row so a link can be used once only, even under a double submit.
     locked = Invitation.objects.select_for_update().get(pk=invitation.pk)
     if not locked.is_pending:
-        raise ValidationError(_("This invitation has already been used, revoked or expired."))
+        raise ValidationError(
+            _("This invitation has already been used or revoked, or has expired."))
     if locked.email.lower() != (user.email or "").lower():
         raise ValidationError(_("This invitation was sent to another email address."))
     locked.accepted_at = timezone.now()

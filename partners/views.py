@@ -17,6 +17,7 @@ from .forms import (
     PartnershipSettingsForm,
     SeatEditForm,
     SeatForm,
+    posted,
 )
 from .models import Invitation, Membership, Seat
 from .roles import Perm, Role
@@ -82,7 +83,7 @@ def people(request, partnership):
 
 @partnership_view(Perm.MANAGE_MEMBERS)
 def invite(request, partnership):
-    form = InvitationForm(request.POST or None, seats=selectors.seats_of(partnership))
+    form = InvitationForm(posted(request), seats=selectors.seats_of(partnership))
     if request.method == "POST" and form.is_valid():
         invitation = services.invitation_create(
             seat=form.cleaned_data["seat"], role=form.cleaned_data["role"],
@@ -94,8 +95,8 @@ def invite(request, partnership):
     return render(request, "partners/invite.html", {"form": form})
 
 
-@require_POST
 @partnership_view(Perm.MANAGE_MEMBERS)
+@require_POST
 def invitation_revoke(request, partnership, pk):
     invitation = access.object_for(Invitation.objects.pending(), partnership,
                                    path="seat__partnership", pk=pk)
@@ -108,7 +109,7 @@ def invitation_revoke(request, partnership, pk):
 def membership_edit(request, partnership, pk):
     membership = access.object_for(Membership.objects.select_related("user"), partnership,
                                    path="seat__partnership", pk=pk)
-    form = MembershipForm(request.POST or None, seats=selectors.seats_of(partnership),
+    form = MembershipForm(posted(request), seats=selectors.seats_of(partnership),
                           initial={"seat": membership.seat, "role": membership.role})
     if request.method == "POST" and form.is_valid():
         try:
@@ -157,7 +158,7 @@ def seats(request, partnership):
 
 @partnership_view(Perm.MANAGE_SEATS)
 def seat_add(request, partnership):
-    form = SeatForm(request.POST or None,
+    form = SeatForm(posted(request),
                     organisations=selectors.organisations_available(partnership),
                     initial={"specified_authority": True, "voting": True})
     if request.method == "POST" and form.is_valid():
@@ -170,7 +171,7 @@ def seat_add(request, partnership):
 @partnership_view(Perm.MANAGE_SEATS)
 def seat_edit(request, partnership, pk):
     seat = access.object_for(Seat.objects.select_related("organisation"), partnership, pk=pk)
-    form = SeatEditForm(request.POST or None, initial={
+    form = SeatEditForm(posted(request), initial={
         "specified_authority": seat.specified_authority, "voting": seat.voting})
     if request.method == "POST" and form.is_valid():
         services.seat_update(seat=seat, **form.cleaned_data)
@@ -202,7 +203,7 @@ def seat_remove(request, partnership, pk):
 
 @partnership_view(Perm.MANAGE_SETTINGS)
 def partnership_settings(request, partnership):
-    form = PartnershipSettingsForm(request.POST or None, instance=partnership)
+    form = PartnershipSettingsForm(posted(request), instance=partnership)
     if request.method == "POST" and form.is_valid():
         services.partnership_settings_update(partnership=partnership, **form.cleaned_data)
         messages.success(request, _("Settings saved."))

@@ -17,7 +17,14 @@ STORAGES = {
 }
 # Eager only when no real broker is configured for the integration suite.
 CELERY_TASK_ALWAYS_EAGER = not env.bool("SVD_REAL_WORKER", default=False)
+if not CELERY_TASK_ALWAYS_EAGER:
+    # The integration suite's worker process writes its mail where the tests can read it.
+    EMAIL_BACKEND = env.str("EMAIL_BACKEND", default=EMAIL_BACKEND)
 CELERY_TASK_EAGER_PROPAGATES = True
 AXES_FAILURE_LIMIT = 3
 if "DATABASE_URL" not in os.environ:
     DATABASES["default"]["OPTIONS"] = {"timeout": 20}  # noqa: F405
+# Throttling after a wrong code is tested on its own (test_accounts); elsewhere it would
+# make tests depend on the clock.
+OTP_TOTP_THROTTLE_FACTOR = 0
+OTP_STATIC_THROTTLE_FACTOR = 0
