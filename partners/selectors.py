@@ -31,6 +31,14 @@ def members_of(partnership: Partnership) -> QuerySet[Membership]:
             .select_related("user", "seat__organisation"))
 
 
+def members_with_two_factor(partnership: Partnership) -> set[int]:
+    from django_otp.plugins.otp_totp.models import TOTPDevice
+
+    users = members_of(partnership).values("user_id")
+    return set(TOTPDevice.objects.filter(user_id__in=users, confirmed=True)
+               .values_list("user_id", flat=True))
+
+
 def pending_invitations(partnership: Partnership) -> QuerySet[Invitation]:
     return (Invitation.objects.pending().filter(seat__partnership=partnership)
             .select_related("seat__organisation", "invited_by"))

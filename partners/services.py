@@ -263,6 +263,23 @@ def recovery_codes_generate(*, user: User) -> list[str]:
 
 
 @transaction.atomic
+def two_factor_reset(*, membership: Membership, by: User) -> None:
+    """A partnership admin resets a member's lost authenticator; recorded in the audit."""
+    from auditlog.models import LogEntry
+    from django_otp import devices_for_user
+
+    user = membership.user
+    if user.is_superuser:
+        raise ValidationError(_("Only a site superuser can reset a superuser's two-factor "
+                                "authentication."))
+    for device in devices_for_user(user, confirmed=None):
+        device.delete()
+    LogEntry.objects.log_create(
+        membership, action=LogEntry.Action.UPDATE, actor=by,
+        changes={"two-factor authentication": ["on", "reset"]})
+
+
+@transaction.atomic
 def user_language_set(*, user: User, language: str) -> None:
     user.preferred_language = language
     user.save(update_fields=["preferred_language"])

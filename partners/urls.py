@@ -12,6 +12,8 @@ urlpatterns = [
     path("p/<slug:slug>/people/<int:pk>/", views.membership_edit, name="membership_edit"),
     path("p/<slug:slug>/people/<int:pk>/remove/", views.membership_remove,
          name="membership_remove"),
+    path("p/<slug:slug>/people/<int:pk>/reset-two-factor/", views.two_factor_reset,
+         name="two_factor_reset"),
     path("p/<slug:slug>/seats/", views.seats, name="seats"),
     path("p/<slug:slug>/seats/add/", views.seat_add, name="seat_add"),
     path("p/<slug:slug>/seats/<int:pk>/", views.seat_edit, name="seat_edit"),

@@ -58,7 +58,7 @@ def partnership(request, partnership):
     context = {
         "partnership": partnership,
         "area": selectors.area_names(partnership),
-        "roles": [Role(r) for r in sorted(roles, key=list(Role).index)],
+        "my_memberships": selectors.members_of(partnership).filter(user=request.user),
         "seats": seats,
         "links": selectors.links_of(partnership),
         "coverage": selectors.specified_coverage(partnership),
@@ -77,6 +77,7 @@ def people(request, partnership):
     return render(request, "partners/people.html", {
         "members": selectors.members_of(partnership),
         "invitations": selectors.pending_invitations(partnership) if can_manage else [],
+        "with_two_factor": selectors.members_with_two_factor(partnership) if can_manage else set(),
         "can_manage": can_manage,
     })
 
@@ -146,6 +147,22 @@ def membership_remove(request, partnership, pk):
             "name": membership.user, "role": membership.get_role_display(),
             "org": membership.seat.organisation},
     })
+
+
+@partnership_view(Perm.MANAGE_MEMBERS)
+@require_POST
+def two_factor_reset(request, partnership, pk):
+    membership = access.object_for(Membership.objects.select_related("user"), partnership,
+                                   path="seat__partnership", pk=pk)
+    try:
+        services.two_factor_reset(membership=membership, by=request.user)
+    except ValidationError as error:
+        messages.error(request, error.messages[0])
+    else:
+        messages.success(request, _("%(name)s's two-factor authentication was reset. They "
+                                    "set it up again when they next sign in.") % {
+            "name": membership.user})
+    return redirect("people", slug=partnership.slug)
 
 
 @partnership_view(Perm.MANAGE_SEATS)

@@ -15,9 +15,9 @@ from ..conftest import login_verified
 OBJECT_ROUTES = {
     "seat_edit": "seat", "seat_remove": "seat",
     "membership_edit": "membership", "membership_remove": "membership",
-    "invitation_revoke": "invitation",
+    "invitation_revoke": "invitation", "two_factor_reset": "membership",
 }
-POST_ONLY = {"invitation_revoke"}
+POST_ONLY = {"invitation_revoke", "two_factor_reset"}
 
 
 def partnership_routes() -> list[URLPattern]:

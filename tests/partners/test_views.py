@@ -164,3 +164,19 @@ def test_healthz_is_503_when_broker_is_down(client, db, monkeypatch):
     response = client.get(reverse("healthz"))
     assert response.status_code == 503
     assert response.json()["broker"] == "down"
+
+
+def test_admin_resets_a_members_lost_two_factor(admin, world):
+    from auditlog.models import LogEntry
+    from django_otp.plugins.otp_totp.models import TOTPDevice
+
+    from ..factories import confirmed_device
+    analyst = Membership.objects.get(user=world.users["analyst"])
+    confirmed_device(analyst.user)
+    people = admin.get(url("people", world)).content.decode()
+    assert url("two_factor_reset", world, pk=analyst.pk) in people
+    admin.post(url("two_factor_reset", world, pk=analyst.pk))
+    assert not TOTPDevice.objects.filter(user=analyst.user).exists()
+    entry = LogEntry.objects.filter(object_repr=str(analyst)).latest("timestamp")
+    assert entry.actor == world.users["partnership_admin"]
+    assert "two-factor" in admin.get(url("audit", world)).content.decode()

@@ -1,0 +1,118 @@
+import os
+import subprocess
+import sys
+from io import StringIO
+from pathlib import Path
+
+import pytest
+from django.core.management import CommandError, call_command
+
+from partners import demo
+from partners.models import Membership, Organisation, Partnership, PartnershipLink, User
+
+ROOT = Path(__file__).resolve().parent.parent
+
+
+def run(*args):
+    out = StringIO()
+    call_command(*args, stdout=out)
+    return out.getvalue()
+
+
+def test_create_partnership_command_is_idempotent(db):
+    first = run("create_partnership", "--slug", "banes-csp", "--name", "B&NES CSP",
+                "--kind", "csp", "--local-authority", "E06000022")
+    assert "Created" in first and "6 seats" in first
+    second = run("create_partnership", "--slug", "banes-csp", "--name", "B&NES CSP",
+                 "--kind", "csp", "--local-authority", "E06000022")
+    assert "Already exists" in second
+    assert Partnership.objects.count() == 1
+
+
+def test_create_partnership_part_of_and_wales(db):
+    run("create_partnership", "--slug", "region", "--name", "Region", "--kind", "vrp",
+        "--no-seats")
+    run("create_partnership", "--slug", "swansea", "--name", "Swansea CSP", "--kind", "csp",
+        "--local-authority", "W06000011", "--part-of", "region")
+    swansea = Partnership.objects.get(slug="swansea")
+    assert swansea.nation == "wales" and swansea.bilingual
+    assert PartnershipLink.objects.filter(source=swansea, kind="part_of").exists()
+    assert Partnership.objects.get(slug="region").seats.count() == 0
+
+
+def test_create_partnership_errors_are_specific(db):
+    with pytest.raises(CommandError, match="No partnership with slug 'nope'"):
+        run("create_partnership", "--slug", "x", "--name", "X", "--kind", "csp",
+            "--part-of", "nope")
+    with pytest.raises(CommandError, match="E09999999"):
+        run("create_partnership", "--slug", "x", "--name", "X", "--kind", "csp",
+            "--local-authority", "E09999999")
+
+
+def test_seed_demo_builds_the_seeds_line_ups_idempotently(db):
+    run("seed_demo")
+    counts = (Partnership.objects.count(), Organisation.objects.count(),
+              Membership.objects.count(), User.objects.count())
+    run("seed_demo")
+    assert counts == (Partnership.objects.count(), Organisation.objects.count(),
+                      Membership.objects.count(), User.objects.count())
+    bcp = Partnership.objects.get(slug="bcp-csp")
+    assert sorted(bcp.seats.values_list("organisation__name", flat=True)) == sorted([
+        "Dorset Police", "Dorset & Wiltshire Fire and Rescue Service",
+        "Probation Service (South West)", "Dorset Combined Youth Justice Service",
+        "NHS Dorset", "Bournemouth, Christchurch and Poole Council",
+        "Office of the Police and Crime Commissioner for Dorset"])
+    opcc = bcp.seats.get(organisation__sector="opcc")
+    assert not opcc.voting and not opcc.specified_authority
+    region = Partnership.objects.get(slug="avon-and-somerset-vrp")
+    assert region.links_in.filter(kind="part_of").count() == 5
+    assert region.seats.get(organisation__sector="opcc").voting
+    banes = Partnership.objects.get(slug="banes-vrp")
+    assert banes.links_out.filter(kind="accountable_to", target__slug="banes-csp").exists()
+    police = Organisation.objects.get(name="Avon and Somerset Constabulary")
+    assert police.seats.count() == 7  # the regional VRP, five local VRPs, the B&NES CSP
+    assert Partnership.objects.get(slug="cardiff-csp").bilingual
+    roles = set(Membership.objects.filter(user__is_demo=True).values_list("role", flat=True))
+    assert len(roles) == 7
+
+
+def test_demo_code_is_the_authenticator_code(db):
+    run("seed_demo")
+    code = run("demo_code", "analyst").strip()
+    assert len(code) == 6 and code.isdigit()
+    from django_otp import match_token
+    assert match_token(User.objects.get(username="analyst"), code) is not None
+    with pytest.raises(CommandError):
+        run("demo_code", "board-member")
+
+
+def test_seed_demo_is_refused_without_demo_users(db, settings):
+    settings.ALLOW_DEMO_USERS = False
+    with pytest.raises(CommandError, match="not allowed"):
+        run("seed_demo")
+    assert not demo.Partnership.objects.exists()
+
+
+def _production(env_overrides: dict) -> subprocess.CompletedProcess:
+    env = {k: v for k, v in os.environ.items()
+           if k not in {"SECRET_KEY", "ALLOWED_HOSTS", "DATABASE_URL", "REDIS_URL"}}
+    env.update({"DJANGO_SETTINGS_MODULE": "svd_platform.settings.production", **env_overrides})
+    return subprocess.run([sys.executable, "manage.py", "check", "--deploy"], cwd=ROOT,
+                          env=env, capture_output=True, text=True, timeout=120)
+
+
+def test_production_settings_refuse_to_start_without_secrets():
+    result = _production({})
+    assert result.returncode != 0
+    for name in ("SECRET_KEY", "ALLOWED_HOSTS", "DATABASE_URL", "REDIS_URL"):
+        assert name in result.stderr
+
+
+def test_production_settings_pass_the_deploy_check():
+    result = _production({
+        "SECRET_KEY": "x" * 20 + "-production-secret-for-the-deploy-check-" + "y" * 20,
+        "ALLOWED_HOSTS": "svd.example.org",
+        "DATABASE_URL": "postgres://svd:secret@127.0.0.1:5432/svd",
+        "REDIS_URL": "redis://127.0.0.1:6379/0"})
+    assert result.returncode == 0, result.stderr
+    assert "no issues" in result.stdout
