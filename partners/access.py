@@ -87,6 +87,14 @@ def partnership_for(user, slug: str, perm: Perm = Perm.VIEW_PARTNERSHIP) -> Part
     return partnership
 
 
+def partnership_for_any(user, slug: str, perms) -> Partnership:
+    """As partnership_for, allowing the user any one of several permissions."""
+    partnership = partnership_for(user, slug)
+    if not set(perms) & perms_in(user, partnership):
+        raise PermissionDenied
+    return partnership
+
+
 def object_for(queryset: QuerySet, partnership: Partnership, *, path: str = "partnership",
                **lookup):
     """An object that must belong to `partnership`: anything else is a 404."""
@@ -95,6 +103,25 @@ def object_for(queryset: QuerySet, partnership: Partnership, *, path: str = "par
     if obj is None:
         raise Http404
     return obj
+
+
+def organisations_for_upload(user, partnership: Partnership):
+    """Organisations whose extracts this user may upload through this partnership.
+
+    Analysts upload for any seated organisation (the agreement check comes later, in the
+    ingest service); data providers only for the organisation whose seat they hold."""
+    from .models import Organisation
+
+    perms = perms_in(user, partnership)
+    seated = Organisation.objects.filter(seats__partnership=partnership)
+    if Perm.UPLOAD_FOR_PARTNERSHIP in perms:
+        return seated
+    if Perm.UPLOAD_OWN_ORGANISATION in perms:
+        # SECURITY: only the seats through which this user holds the data provider role.
+        own = Membership.objects.filter(user=user, seat__partnership=partnership,
+                                        role=Role.DATA_PROVIDER).values("seat__organisation")
+        return seated.filter(pk__in=own)
+    return Organisation.objects.none()
 
 
 def two_factor_required(user) -> bool:

@@ -18,6 +18,8 @@ class NavItem:
 
 PARTNERSHIP_NAV: tuple[NavItem, ...] = (
     NavItem("partnership", _("Overview"), Perm.VIEW_PARTNERSHIP),
+    NavItem("extracts", _("Data"), Perm.VIEW_EXTRACTS),
+    NavItem("agreements", _("Sharing agreements"), Perm.VIEW_AGREEMENTS),
     NavItem("people", _("People"), Perm.VIEW_MEMBERS),
     NavItem("seats", _("Seats"), Perm.MANAGE_SEATS),
     NavItem("partnership_settings", _("Settings"), Perm.MANAGE_SETTINGS),

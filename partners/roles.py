@@ -30,6 +30,11 @@ class Perm(StrEnum):
     MANAGE_SEATS = "manage_seats"
     MANAGE_SETTINGS = "manage_settings"
     VIEW_AUDIT = "view_audit"
+    VIEW_AGREEMENTS = "view_agreements"
+    MANAGE_AGREEMENTS = "manage_agreements"
+    VIEW_EXTRACTS = "view_extracts"
+    UPLOAD_OWN_ORGANISATION = "upload_own_organisation"
+    UPLOAD_FOR_PARTNERSHIP = "upload_for_partnership"
 
 
 PERM_LABELS = {
@@ -39,6 +44,12 @@ PERM_LABELS = {
     Perm.MANAGE_SEATS: _("Add, change and remove organisations' seats"),
     Perm.MANAGE_SETTINGS: _("Change the partnership's settings and two-factor policy"),
     Perm.VIEW_AUDIT: _("Read the audit history of the partnership's records"),
+    Perm.VIEW_AGREEMENTS: _("See the information-sharing agreements register"),
+    Perm.MANAGE_AGREEMENTS: _("Record information-sharing agreements"),
+    Perm.VIEW_EXTRACTS: _("See uploaded extracts, validation reports and data coverage"),
+    Perm.UPLOAD_OWN_ORGANISATION: _("Upload extracts for their own organisation"),
+    Perm.UPLOAD_FOR_PARTNERSHIP: _("Upload extracts for any organisation under the "
+                                   "partnership's agreements"),
 }
 
 
@@ -61,22 +72,25 @@ class RoleSpec:
 
 _EVERYONE = {Perm.VIEW_PARTNERSHIP}
 _COLLEAGUES = _EVERYONE | {Perm.VIEW_MEMBERS}
+_BOARD = _COLLEAGUES | {Perm.VIEW_AGREEMENTS}
+_DATA = _COLLEAGUES | {Perm.VIEW_AGREEMENTS, Perm.VIEW_EXTRACTS}
 
 ROLES: dict[Role, RoleSpec] = {
     Role.ANALYST: RoleSpec(
-        frozenset(_COLLEAGUES), Audience.PARTNERSHIP, True,
+        frozenset(_DATA | {Perm.UPLOAD_FOR_PARTNERSHIP, Perm.MANAGE_AGREEMENTS}),
+        Audience.PARTNERSHIP, True,
         _("Prepares the partnership's data and its annual needs assessment."),
     ),
     Role.DATA_PROVIDER: RoleSpec(
-        frozenset(_COLLEAGUES), Audience.PARTNERSHIP, True,
+        frozenset(_DATA | {Perm.UPLOAD_OWN_ORGANISATION}), Audience.PARTNERSHIP, True,
         _("Shares their own organisation's depersonalised extracts."),
     ),
     Role.BOARD_MEMBER: RoleSpec(
-        frozenset(_COLLEAGUES), Audience.BOARD, False,
+        frozenset(_BOARD), Audience.BOARD, False,
         _("Represents an organisation on the executive board."),
     ),
     Role.CHAIR: RoleSpec(
-        frozenset(_COLLEAGUES), Audience.BOARD, False,
+        frozenset(_BOARD), Audience.BOARD, False,
         _("Chairs the executive board."),
     ),
     Role.ACTION_OWNER: RoleSpec(
@@ -88,8 +102,8 @@ ROLES: dict[Role, RoleSpec] = {
         _("Sits on the council's crime and disorder scrutiny committee."),
     ),
     Role.PARTNERSHIP_ADMIN: RoleSpec(
-        frozenset(_COLLEAGUES | {Perm.MANAGE_MEMBERS, Perm.MANAGE_SEATS,
-                                 Perm.MANAGE_SETTINGS, Perm.VIEW_AUDIT}),
+        frozenset(_DATA | {Perm.MANAGE_MEMBERS, Perm.MANAGE_SEATS, Perm.MANAGE_SETTINGS,
+                           Perm.VIEW_AUDIT, Perm.MANAGE_AGREEMENTS}),
         Audience.PARTNERSHIP, True,
         _("Manages the partnership's seats, people, roles and settings."),
     ),

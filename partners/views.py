@@ -1,7 +1,5 @@
 """Partnership pages. Each one resolves its partnership through the access layer."""
 
-from functools import wraps
-
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import ValidationError
@@ -11,6 +9,7 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
 from . import access, selectors, services
+from .decorators import partnership_view
 from .forms import (
     InvitationForm,
     MembershipForm,
@@ -21,22 +20,6 @@ from .forms import (
 )
 from .models import Invitation, Membership, Seat
 from .roles import Perm, Role
-
-
-def partnership_view(perm: Perm):
-    """Resolve /p/<slug>/ through the access layer: 404 outside it, 403 without `perm`."""
-
-    def decorate(view):
-        @login_required
-        @wraps(view)
-        def wrapper(request, slug, *args, **kwargs):
-            request.partnership = access.partnership_for(request.user, slug, perm)
-            return view(request, request.partnership, *args, **kwargs)
-
-        wrapper.required_perm = perm
-        return wrapper
-
-    return decorate
 
 
 @login_required

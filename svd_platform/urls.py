@@ -41,6 +41,7 @@ urlpatterns = [
     path("invite/<str:token>/", account_views.invitation, name="invitation"),
     path("admin/", admin.site.urls),
     path("", include("partners.urls")),
+    path("", include("ingest.urls")),
 ]
 
 handler403 = "svd_platform.views.error_403"

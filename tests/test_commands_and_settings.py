@@ -95,7 +95,8 @@ def test_seed_demo_is_refused_without_demo_users(db, settings):
 
 def _production(env_overrides: dict) -> subprocess.CompletedProcess:
     env = {k: v for k, v in os.environ.items()
-           if k not in {"SECRET_KEY", "ALLOWED_HOSTS", "DATABASE_URL", "REDIS_URL"}}
+           if k not in {"SECRET_KEY", "ALLOWED_HOSTS", "DATABASE_URL", "REDIS_URL",
+                        "DJANGO_ALLOW_ASYNC_UNSAFE"}}
     env.update({"DJANGO_SETTINGS_MODULE": "svd_platform.settings.production", **env_overrides})
     return subprocess.run([sys.executable, "manage.py", "check", "--deploy"], cwd=ROOT,
                           env=env, capture_output=True, text=True, timeout=120)

@@ -3,10 +3,11 @@
 A new /p/<slug>/ route without an access-layer permission fails this test."""
 
 import pytest
-from django.urls import URLPattern, reverse
+from django.urls import URLPattern, URLResolver, get_resolver, reverse
 
+from ingest.models import Extract
 from partners import services
-from partners import urls as partner_urls
+from partners.models import Membership
 from partners.roles import ROLES, Perm, Role
 
 from ..conftest import login_verified
@@ -16,19 +17,30 @@ OBJECT_ROUTES = {
     "seat_edit": "seat", "seat_remove": "seat",
     "membership_edit": "membership", "membership_remove": "membership",
     "invitation_revoke": "invitation", "two_factor_reset": "membership",
+    "extract": "extract", "extract_errors_csv": "extract",
 }
 POST_ONLY = {"invitation_revoke", "two_factor_reset"}
 
 
+def _walk(patterns, prefix=""):
+    for entry in patterns:
+        if isinstance(entry, URLResolver):
+            yield from _walk(entry.url_patterns, prefix + str(entry.pattern))
+        elif isinstance(entry, URLPattern):
+            yield prefix + str(entry.pattern), entry
+
+
 def partnership_routes() -> list[URLPattern]:
-    return [p for p in partner_urls.urlpatterns if "<slug:slug>" in str(p.pattern)]
+    """Every route of the whole site that names a partnership."""
+    return [p for route, p in _walk(get_resolver().url_patterns) if "<slug:slug>" in route]
 
 
 def test_every_partnership_route_declares_its_permission():
     for pattern in partnership_routes():
-        perm = getattr(pattern.callback, "required_perm", None)
-        assert isinstance(perm, Perm), f"{pattern.name} is not behind the access layer"
-        if "<int:pk>" in str(pattern.pattern):
+        perm = getattr(pattern.callback, "required_perms", None)
+        assert perm and all(isinstance(p, Perm) for p in perm), (
+            f"{pattern.name} is not behind the access layer")
+        if "<int:pk>" in str(pattern.pattern) or "<uuid:uuid>" in str(pattern.pattern):
             assert pattern.name in OBJECT_ROUTES, f"no object for {pattern.name} in the matrix"
 
 
@@ -37,22 +49,28 @@ def _objects(world, partnership, seat):
                                             email=f"new@{partnership.slug}.org",
                                             invited_by=world.users["superuser"])
     membership = seat.memberships.filter(role=Role.ANALYST).first()
-    return {"seat": seat, "membership": membership, "invitation": invitation}
+    extract = Extract.objects.create(partnership=partnership, organisation=seat.organisation,
+                                     source="police_uk_street", filename="x.csv",
+                                     sha256="0" * 64, size=1, status=Extract.Status.REFUSED)
+    return {"seat": seat, "membership": membership, "invitation": invitation,
+            "extract": extract}
 
 
 def _url(pattern, slug, objects):
     kwargs = {"slug": slug}
     if pattern.name in OBJECT_ROUTES:
-        kwargs["pk"] = objects[OBJECT_ROUTES[pattern.name]].pk
+        obj = objects[OBJECT_ROUTES[pattern.name]]
+        key = "uuid" if "<uuid:uuid>" in str(pattern.pattern) else "pk"
+        kwargs[key] = getattr(obj, key)
     return reverse(pattern.name, kwargs=kwargs)
 
 
-def _expected(persona: str, perm: Perm, post_only: bool) -> int:
+def _expected(persona: str, perms: frozenset[Perm], post_only: bool) -> int:
     if persona == "anonymous":
         return 302
     if persona == "outsider":
         return 404
-    allowed = persona == "superuser" or perm in ROLES[Role(persona)].perms
+    allowed = persona == "superuser" or bool(perms & ROLES[Role(persona)].perms)
     if not allowed:
         return 403
     return 405 if post_only else 200
@@ -69,7 +87,7 @@ def test_access_matrix(client, world, persona):
     failures = []
     for pattern in partnership_routes():
         url = _url(pattern, world.home.slug, objects)
-        expected = _expected(persona, pattern.callback.required_perm, pattern.name in POST_ONLY)
+        expected = _expected(persona, pattern.callback.required_perms, pattern.name in POST_ONLY)
         status = client.get(url).status_code
         if status != expected:
             failures.append(f"GET {url}: {status}, expected {expected}")
@@ -82,8 +100,11 @@ def test_another_partnerships_object_is_404_even_for_its_admin(client, world, ro
     foreign = _objects(world, world.other, world.other_seat)
     foreign["membership"] = world.other_seat.memberships.first()
     login_verified(client, world.users[Role.PARTNERSHIP_ADMIN.value])
-    url = reverse(route, kwargs={"slug": world.home.slug,
-                                 "pk": foreign[OBJECT_ROUTES[route]].pk})
+    Membership.objects.create(user=world.users[Role.PARTNERSHIP_ADMIN.value],
+                              seat=world.home_seat, role=Role.ANALYST)
+    obj = foreign[OBJECT_ROUTES[route]]
+    key = "uuid" if route.startswith("extract") else "pk"
+    url = reverse(route, kwargs={"slug": world.home.slug, key: getattr(obj, key)})
     assert client.get(url).status_code in {404, 405}
     assert client.post(url).status_code == 404
 

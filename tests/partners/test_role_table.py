@@ -38,7 +38,7 @@ def test_navigation_items_use_the_permission_of_their_page():
 
     for item in navigation.PARTNERSHIP_NAV:
         view = resolve(reverse(item.url_name, kwargs={"slug": "x"})).func
-        assert view.required_perm == item.perm, item.url_name
+        assert view.required_perms == {item.perm}, item.url_name
 
 
 def test_superuser_has_every_permission_everywhere(world):

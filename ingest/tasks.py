@@ -1,0 +1,12 @@
+from celery import shared_task
+
+from . import processing
+
+
+@shared_task
+def extract_process(extract_id: int) -> str:
+    """Scan, validate and load one extract. Safe to run twice: the claim is conditional."""
+    extract = processing.claim(extract_id)
+    if extract is None:
+        return "skipped"
+    return processing.process(extract).status

@@ -1,0 +1,143 @@
+"""Data pages: the agreement register, uploads with progress, validation reports."""
+
+import csv
+
+from django.contrib import messages
+from django.core.exceptions import PermissionDenied, ValidationError
+from django.http import Http404, HttpResponse
+from django.shortcuts import redirect, render
+from django.utils.translation import gettext as _
+
+from partners import access
+from partners.decorators import partnership_view
+from partners.forms import posted
+from partners.models import Organisation
+from partners.roles import Perm
+
+from . import selectors, services, sources
+from .forms import AgreementForm, UploadForm
+
+UPLOADERS = (Perm.UPLOAD_FOR_PARTNERSHIP, Perm.UPLOAD_OWN_ORGANISATION)
+
+
+@partnership_view(Perm.VIEW_AGREEMENTS)
+def agreements(request, partnership):
+    return render(request, "ingest/agreements.html", {
+        "agreements": selectors.agreements_of(partnership),
+        "can_manage": access.has_perm(request.user, Perm.MANAGE_AGREEMENTS, partnership),
+        "source_labels": {key: spec.label for key, spec in sources.SOURCES.items()}})
+
+
+@partnership_view(Perm.MANAGE_AGREEMENTS)
+def agreement_add(request, partnership):
+    # An agreement can include only partnerships the user manages agreements in.
+    form = AgreementForm(posted(request), organisations=_seated(partnership),
+                         partnerships=access.partnerships(request.user, Perm.MANAGE_AGREEMENTS))
+    if request.method == "GET":
+        form.initial["partnerships"] = [partnership.pk]
+    if request.method == "POST" and form.is_valid():
+        data = form.cleaned_data
+        try:
+            services.agreement_add(
+                reference=data["reference"], organisation=data["organisation"],
+                partnerships=list(data["partnerships"]), source_keys=data["source_keys"],
+                lawful_basis=data["lawful_basis"],
+                lawful_basis_detail=data["lawful_basis_detail"],
+                retention_days=data["retention_days"], starts_on=data["starts_on"],
+                review_on=data["review_on"], created_by=request.user)
+        except ValidationError as error:
+            form.add_error(None, error)
+        else:
+            messages.success(request, _("Agreement %(ref)s recorded.") % {
+                "ref": data["reference"]})
+            return redirect("agreements", slug=partnership.slug)
+    return render(request, "ingest/agreement_form.html", {"form": form})
+
+
+def _seated(partnership):
+    return Organisation.objects.filter(seats__partnership=partnership)
+
+
+@partnership_view(Perm.VIEW_EXTRACTS)
+def extracts(request, partnership):
+    can_upload = bool(set(UPLOADERS) & access.perms_in(request.user, partnership))
+    return render(request, "ingest/extracts.html", {
+        "extracts": selectors.extracts_of(partnership)[:200], "can_upload": can_upload})
+
+
+@partnership_view(*UPLOADERS)
+def upload(request, partnership):
+    choices = selectors.upload_choices(request.user, partnership)
+    form = UploadForm(posted(request), request.FILES or None,
+                      organisations=choices["organisations"], source_choices=choices["sources"])
+    if request.method == "POST" and form.is_valid():
+        received = _receive_all(request, partnership, form, form.cleaned_data["files"])
+        if received is not None:
+            return received
+    return render(request, "ingest/upload.html", {"form": form})
+
+
+def _receive_all(request, partnership, form, files):
+    data = form.cleaned_data
+    spec = sources.source(data["source_key"])
+    organisation = None if spec.reference else data.get("organisation")
+    if organisation is not None and not choices_allow(request.user, partnership, organisation):
+        raise PermissionDenied
+    created = []
+    for upload_file in files:
+        try:
+            created.append(services.extract_receive(
+                partnership=partnership, organisation=organisation, source_key=spec.key,
+                filename=upload_file.name, chunks=upload_file.chunks(),
+                uploaded_by=request.user))
+        except ValidationError as error:
+            form.add_error("files", f"{upload_file.name}: {error.messages[0]}")
+    if form.errors:
+        return None
+    if len(created) == 1:
+        return redirect("extract", slug=partnership.slug, uuid=created[0].uuid)
+    messages.success(request, _("%(n)d files received. They are checked and loaded one after "
+                                "another.") % {"n": len(created)})
+    return redirect("extracts", slug=partnership.slug)
+
+
+def choices_allow(user, partnership, organisation) -> bool:
+    return access.organisations_for_upload(user, partnership).filter(pk=organisation.pk).exists()
+
+
+@partnership_view(Perm.VIEW_EXTRACTS)
+def extract(request, partnership, uuid):
+    item = _visible(partnership, uuid)
+    # htmx polls the status panel while the worker processes the file.
+    partial = request.headers.get("HX-Request") == "true"
+    template = "ingest/extract_status.html" if partial else "ingest/extract.html"
+    return render(request, template, {
+        "extract": item, "errors": item.row_errors.all()[:50],
+        "error_count": item.row_errors.count()})
+
+
+def _visible(partnership, uuid):
+    # SECURITY: the lookup runs inside the partnership's visible extracts.
+    item = selectors.extracts_of(partnership).filter(uuid=uuid).first()
+    if item is None:
+        raise Http404
+    return item
+
+
+@partnership_view(Perm.VIEW_EXTRACTS)
+def extract_errors_csv(request, partnership, uuid):
+    item = _visible(partnership, uuid)
+    response = HttpResponse(content_type="text/csv; charset=utf-8")
+    response["Content-Disposition"] = f'attachment; filename="errors-{item.uuid}.csv"'
+    writer = csv.writer(response)
+    writer.writerow([_("Row"), _("Column"), _("Problem"), _("Value")])
+    for error in item.row_errors.all().iterator():
+        writer.writerow([error.row_number, safe_cell(error.column), safe_cell(error.reason),
+                         safe_cell(error.value)])
+    return response
+
+
+def safe_cell(value: str) -> str:
+    """Neutralise spreadsheet formulas (CSV injection): a leading =, +, -, @, tab or CR."""
+    text = str(value)
+    return "'" + text if text[:1] in ("=", "+", "-", "@", "\t", "\r") else text

@@ -1,0 +1,189 @@
+import csv
+import io
+from datetime import date, timedelta
+
+import pytest
+from django.core.files.uploadedfile import SimpleUploadedFile
+from django.urls import reverse
+
+from ingest import services
+from ingest.models import Extract, RowError, SharingAgreement, StreetCrime
+from ingest.views import safe_cell
+from partners.models import Organisation
+from partners.roles import Role
+
+from ..factories import UserFactory
+
+STREET_HEADER = ("Crime ID,Month,Reported by,Falls within,Longitude,Latitude,Location,"
+                 "LSOA code,LSOA name,Crime type,Last outcome category,Context\n")
+
+
+def street_file(rows: list[str], name="2023-04-street.csv") -> SimpleUploadedFile:
+    return SimpleUploadedFile(name, (STREET_HEADER + "\n".join(rows) + "\n").encode())
+
+
+def street_row(i, crime_type="Robbery", month="2023-04"):
+    return (f"{i:064x},{month},Dorset Police,Dorset Police,-1.88,50.72,On or near High St,"
+            f"E01015236,Bournemouth 001A,{crime_type},Under investigation,")
+
+
+def url(name, world, **kwargs):
+    return reverse(name, kwargs={"slug": world.home.slug, **kwargs})
+
+
+@pytest.fixture
+def police(world):
+    return world.home.seats.get(organisation__sector="police").organisation
+
+
+def test_analyst_uploads_open_data_and_sees_the_report(as_user, world, police,
+                                                      django_capture_on_commit_callbacks):
+    client = as_user(world.users["analyst"])
+    with django_capture_on_commit_callbacks(execute=True):
+        response = client.post(url("upload", world), {
+            "organisation": police.pk, "source_key": "police_uk_street",
+            "files": [street_file([street_row(i) for i in range(20)])]})
+    extract = Extract.objects.get()
+    assert response["Location"] == url("extract", world, uuid=extract.uuid)
+    assert extract.status == Extract.Status.LOADED, extract.message
+    assert extract.rows_loaded == 20
+    page = client.get(response["Location"]).content.decode()
+    assert "Validation report" in page and "Open data: data.police.uk" in page
+    partial = client.get(response["Location"], HTTP_HX_REQUEST="true").content.decode()
+    assert partial.startswith('<div id="extract-status"') and "hx-get" not in partial
+
+
+def test_upload_with_personal_data_is_refused_and_nothing_stored(
+        as_user, world, police, django_capture_on_commit_callbacks):
+    client = as_user(world.users["analyst"])
+    bad = SimpleUploadedFile("people.csv", b"Ref,Email,Note\n1,jo@example.org,x\n2,a@b.org,y\n")
+    with django_capture_on_commit_callbacks(execute=True):
+        client.post(url("upload", world), {"organisation": police.pk,
+                                           "source_key": "police_uk_street", "files": [bad]})
+    extract = Extract.objects.get()
+    assert extract.status == Extract.Status.REFUSED
+    assert "Email" in extract.message and "jo@example.org" not in extract.message
+    assert extract.stored_path == ""
+    assert not StreetCrime.objects.exists() and not RowError.objects.exists()
+    page = client.get(url("extract", world, uuid=extract.uuid)).content.decode()
+    assert "Nothing from this file was stored" in page
+
+
+def test_shared_data_needs_an_agreement_in_force(world, police):
+    with pytest.raises(Exception, match="no information-sharing agreement in force"):
+        services.extract_receive(partnership=world.home, organisation=police,
+                                 source_key="police_occurrences", filename="x.csv",
+                                 chunks=[b"a,b\n1,2\n"], uploaded_by=None)
+    services.agreement_add(reference="ISA-1", organisation=police, partnerships=[world.home],
+                           source_keys=["police_occurrences"], lawful_basis="s17a",
+                           starts_on=date.today() - timedelta(days=1),
+                           review_on=date.today() + timedelta(days=300))
+    extract = services.extract_receive(partnership=world.home, organisation=police,
+                                       source_key="police_occurrences", filename="x.csv",
+                                       chunks=[b"a,b\n1,2\n"], uploaded_by=None, enqueue=False)
+    assert extract.agreement.reference == "ISA-1"
+
+
+def test_open_data_needs_no_agreement_and_cannot_have_one(world, police):
+    with pytest.raises(Exception, match="open data"):
+        services.agreement_add(reference="ISA-2", organisation=police,
+                               partnerships=[world.home], source_keys=["police_uk_street"],
+                               lawful_basis="s115", starts_on=date.today(),
+                               review_on=date.today())
+
+
+def test_data_provider_uploads_only_for_their_own_organisation(as_user, world, police):
+    provider = world.users["data_provider"]  # holds the council's seat in the fixtures
+    client = as_user(provider)
+    form = client.get(url("upload", world)).context["form"]
+    assert list(form.fields["organisation"].queryset) == [world.home_seat.organisation]
+    response = client.post(url("upload", world), {
+        "organisation": police.pk, "source_key": "police_uk_street",
+        "files": [street_file([street_row(1)])]})
+    assert response.status_code == 200  # not a valid choice for them
+    assert not Extract.objects.exists()
+
+
+def test_same_file_again_is_a_duplicate(as_user, world, police,
+                                        django_capture_on_commit_callbacks):
+    client = as_user(world.users["analyst"])
+    rows = [street_row(i) for i in range(5)]
+    for _ in range(2):
+        with django_capture_on_commit_callbacks(execute=True):
+            client.post(url("upload", world), {"organisation": police.pk,
+                                               "source_key": "police_uk_street",
+                                               "files": [street_file(rows)]})
+    statuses = sorted(Extract.objects.values_list("status", flat=True))
+    assert statuses == ["duplicate", "loaded"]
+    assert StreetCrime.objects.count() == 5
+
+
+def test_new_extract_for_same_month_supersedes_in_one_step(
+        as_user, world, police, django_capture_on_commit_callbacks):
+    client = as_user(world.users["analyst"])
+    for rows in ([street_row(i) for i in range(5)], [street_row(i) for i in range(3)]):
+        with django_capture_on_commit_callbacks(execute=True):
+            client.post(url("upload", world), {"organisation": police.pk,
+                                               "source_key": "police_uk_street",
+                                               "files": [street_file(rows)]})
+    old, new = Extract.objects.order_by("created_at")
+    assert old.status == Extract.Status.SUPERSEDED and old.superseded_by == new
+    assert StreetCrime.objects.count() == 3
+
+
+def test_error_rows_download_is_safe_against_formulas(as_user, world, police,
+                                                      django_capture_on_commit_callbacks):
+    client = as_user(world.users["analyst"])
+    rows = [street_row(i) for i in range(60)] + [street_row(99, crime_type="=HYPERLINK(1)")]
+    with django_capture_on_commit_callbacks(execute=True):
+        client.post(url("upload", world), {"organisation": police.pk,
+                                           "source_key": "police_uk_street",
+                                           "files": [street_file(rows)]})
+    extract = Extract.objects.get()
+    body = client.get(url("extract_errors_csv", world, uuid=extract.uuid)).content.decode()
+    cells = [cell for row in csv.reader(io.StringIO(body)) for cell in row]
+    assert "'=HYPERLINK(1)" in cells
+    assert not any(cell.startswith("=") for cell in cells)
+
+
+@pytest.mark.parametrize("value,expected", [("=1+1", "'=1+1"), ("+44", "'+44"),
+                                            ("-x", "'-x"), ("@SUM", "'@SUM"), ("ok", "ok")])
+def test_safe_cell(value, expected):
+    assert safe_cell(value) == expected
+
+
+def test_agreement_register_add_and_list(as_user, world, police):
+    client = as_user(world.users["analyst"])
+    response = client.post(url("agreement_add", world), {})
+    assert "Enter the agreement" in response.content.decode()
+    client.post(url("agreement_add", world), {
+        "reference": "DP-ISA-2024", "organisation": police.pk,
+        "source_keys": ["police_occurrences"], "partnerships": [world.home.pk],
+        "lawful_basis": "s17a", "retention_days": 1095, "starts_on": "2024-04-01",
+        "review_on": "2025-03-31"})
+    assert SharingAgreement.objects.filter(reference="DP-ISA-2024").exists()
+    board = as_user(world.users["board_member"])
+    assert "DP-ISA-2024" in board.get(url("agreements", world)).content.decode()
+
+
+def test_agreement_cannot_include_a_partnership_the_user_is_not_in(as_user, world, police):
+    client = as_user(world.users["analyst"])
+    response = client.post(url("agreement_add", world), {
+        "reference": "X-1", "organisation": police.pk, "source_keys": ["istv"],
+        "partnerships": [world.other.pk], "lawful_basis": "s115", "retention_days": 10,
+        "starts_on": "2024-04-01", "review_on": "2025-03-31"})
+    assert response.status_code == 200
+    assert not SharingAgreement.objects.exists()
+
+
+def test_another_partnership_cannot_see_an_extract(as_user, world, police):
+    extract = Extract.objects.create(partnership=world.home, organisation=police,
+                                     source="police_uk_street", filename="x.csv",
+                                     sha256="1" * 64, size=3)
+    outsider = UserFactory(username="elsewhere")
+    from partners import services as partner_services
+    partner_services.membership_add(user=outsider, seat=world.other_seat, role=Role.ANALYST)
+    client = as_user(outsider)
+    other_url = reverse("extract", kwargs={"slug": world.other.slug, "uuid": extract.uuid})
+    assert client.get(other_url).status_code == 404
+    assert Organisation.objects.filter(pk=police.pk).exists()
