@@ -62,6 +62,7 @@ class Extract(models.Model):
         REFUSED = "refused", _("Refused")
         DUPLICATE = "duplicate", _("Already loaded")
         SUPERSEDED = "superseded", _("Replaced by a newer extract")
+        PURGED = "purged", _("Rows deleted at the end of the retention period")
         FAILED = "failed", _("Failed")
 
     uuid = models.UUIDField(default=uuid.uuid4, unique=True, editable=False)
@@ -133,6 +134,23 @@ class RowError(models.Model):
 
     def __str__(self) -> str:
         return f"row {self.row_number}: {self.reason}"
+
+
+class DownloadLog(models.Model):
+    """Who downloaded row-level data, when, and what."""
+
+    user = models.ForeignKey(settings.AUTH_USER_MODEL, null=True, on_delete=models.SET_NULL,
+                             related_name="+")
+    partnership = models.ForeignKey(Partnership, on_delete=models.CASCADE, related_name="+")
+    extract = models.ForeignKey(Extract, null=True, on_delete=models.SET_NULL, related_name="+")
+    what = models.CharField(max_length=200)
+    at = models.DateTimeField(auto_now_add=True)
+
+    class Meta:
+        ordering = ["-at"]
+
+    def __str__(self) -> str:
+        return f"{self.user} downloaded {self.what} at {self.at:%Y-%m-%d %H:%M}"
 
 
 class ColumnMapping(models.Model):

@@ -183,6 +183,12 @@ def _supersede(extract: Extract, start, end) -> None:
             old.save(update_fields=["status", "superseded_by"])
 
 
+def delete_rows(extract: Extract) -> int:
+    """Delete an extract's canonical records, whatever table its source loads into."""
+    deleted, _counts = StreetCrime.objects.filter(extract=extract).delete()
+    return deleted
+
+
 def _save_row_errors(extract: Extract, errors: pd.DataFrame, outside: pd.DataFrame) -> None:
     limit = settings.INGEST_STORED_ROW_ERRORS
     rows = [RowError(extract=extract, row_number=int(e.row), column=str(e.field)[:120],

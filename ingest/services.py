@@ -3,7 +3,7 @@
 import hashlib
 import os
 import uuid
-from datetime import date
+from datetime import date, timedelta
 from pathlib import Path
 
 from django.conf import settings
@@ -60,6 +60,28 @@ def agreement_in_force(*, organisation: Organisation, source_key: str,
         raise ValidationError(_("Several agreements are in force (%(refs)s): choose one.")
                               % {"refs": refs})
     return candidates[0]
+
+
+def extracts_purge_expired(*, today: date | None = None) -> list[Extract]:
+    """Delete the rows of extracts past their agreement's retention period.
+
+    The extract record stays (checksum, supplier, counts), so assessments built on it
+    remain traceable; its status says the rows were purged."""
+    from .processing import delete_rows
+
+    day = today or timezone.localdate()
+    purged = []
+    candidates = Extract.objects.filter(
+        agreement__isnull=False, finished_at__isnull=False,
+        status__in=[Extract.Status.LOADED, Extract.Status.SUPERSEDED]).select_related("agreement")
+    for extract in candidates:
+        if extract.finished_at.date() + timedelta(days=extract.agreement.retention_days) < day:
+            with transaction.atomic():
+                delete_rows(extract)
+                extract.status = Extract.Status.PURGED
+                extract.save(update_fields=["status"])
+            purged.append(extract)
+    return purged
 
 
 def _quarantine_path() -> Path:

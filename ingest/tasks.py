@@ -10,3 +10,11 @@ def extract_process(extract_id: int) -> str:
     if extract is None:
         return "skipped"
     return processing.process(extract).status
+
+
+@shared_task
+def purge_expired() -> int:
+    """Daily: delete rows past their sharing agreement's retention period."""
+    from .services import extracts_purge_expired
+
+    return len(extracts_purge_expired())

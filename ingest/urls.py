@@ -5,6 +5,7 @@ from . import views
 urlpatterns = [
     path("p/<slug:slug>/data/", views.extracts, name="extracts"),
     path("p/<slug:slug>/data/upload/", views.upload, name="upload"),
+    path("p/<slug:slug>/data/coverage/", views.data_coverage, name="data_coverage"),
     path("p/<slug:slug>/data/<uuid:uuid>/", views.extract, name="extract"),
     path("p/<slug:slug>/data/<uuid:uuid>/errors.csv", views.extract_errors_csv,
          name="extract_errors_csv"),

@@ -6,6 +6,7 @@ from django.contrib import messages
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.http import Http404, HttpResponse
 from django.shortcuts import redirect, render
+from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from partners import access
@@ -16,6 +17,7 @@ from partners.roles import Perm
 
 from . import selectors, services, sources
 from .forms import AgreementForm, UploadForm
+from .models import DownloadLog
 
 UPLOADERS = (Perm.UPLOAD_FOR_PARTNERSHIP, Perm.UPLOAD_OWN_ORGANISATION)
 
@@ -125,8 +127,25 @@ def _visible(partnership, uuid):
 
 
 @partnership_view(Perm.VIEW_EXTRACTS)
+def data_coverage(request, partnership):
+    from .coverage import coverage, financial_year
+
+    latest = financial_year(timezone.localdate())
+    try:
+        last_fy = int(request.GET.get("year", latest))
+    except ValueError:
+        last_fy = latest
+    last_fy = max(2000, min(latest, last_fy))
+    return render(request, "ingest/coverage.html", {
+        **coverage(partnership, last_fy=last_fy, years=3), "last_fy": last_fy,
+        "year_choices": [(y, f"{y}/{(y + 1) % 100:02d}") for y in range(latest, latest - 6, -1)]})
+
+
+@partnership_view(Perm.VIEW_EXTRACTS)
 def extract_errors_csv(request, partnership, uuid):
     item = _visible(partnership, uuid)
+    DownloadLog.objects.create(user=request.user, extract=item, partnership=partnership,
+                               what="rejected rows (CSV)")
     response = HttpResponse(content_type="text/csv; charset=utf-8")
     response["Content-Disposition"] = f'attachment; filename="errors-{item.uuid}.csv"'
     writer = csv.writer(response)

@@ -251,3 +251,6 @@ INGEST_MAX_UPLOAD_BYTES = env.int("INGEST_MAX_UPLOAD_BYTES", default=200 * 1024 
 INGEST_MAX_ERROR_SHARE = env.float("INGEST_MAX_ERROR_SHARE", default=0.05)
 INGEST_DELETE_RAW_FILES = env.bool("INGEST_DELETE_RAW_FILES", default=True)
 INGEST_STORED_ROW_ERRORS = 10_000
+CELERY_BEAT_SCHEDULE = {
+    "purge-expired-rows": {"task": "ingest.tasks.purge_expired", "schedule": 24 * 60 * 60},
+}
