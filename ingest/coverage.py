@@ -44,7 +44,8 @@ def coverage(partnership: Partnership, *, last_fy: int, years: int = 3) -> dict:
     columns = quarters(last_fy, years)
     expected = {(a.organisation.name, key) for a in agreements_of(partnership)
                 for key in a.sources}
-    cells: dict[tuple[str, str], dict[str, str]] = defaultdict(dict)
+    loaded: dict[tuple[str, str], set[date]] = defaultdict(set)
+    replaced: dict[tuple[str, str], set[date]] = defaultdict(set)
     quality: dict[str, Counter] = defaultdict(Counter)
     for extract in extracts_of(partnership).filter(
             status__in=[Extract.Status.LOADED, Extract.Status.SUPERSEDED],
@@ -52,18 +53,35 @@ def coverage(partnership: Partnership, *, last_fy: int, years: int = 3) -> dict:
         row = (extract.organisation.name if extract.organisation else extract.publisher,
                extract.source)
         expected.add(row)
-        for quarter in columns:
-            if extract.period_start <= quarter.end and extract.period_end >= quarter.start:
-                state = "loaded" if extract.status == Extract.Status.LOADED else "superseded"
-                if cells[row].get(quarter.label) != "loaded":
-                    cells[row][quarter.label] = state
+        target = loaded if extract.status == Extract.Status.LOADED else replaced
+        target[row].update(months(extract.period_start, extract.period_end))
         if extract.status == Extract.Status.LOADED:
             _add_quality(quality[extract.source], extract)
     rows = [{"organisation": org, "source": sources.SOURCES[key].label if key in sources.SOURCES
-             else key, "cells": [cells[(org, key)].get(q.label, "missing") for q in columns]}
+             else key, "cells": [_state(q, loaded[(org, key)], replaced[(org, key)])
+                                 for q in columns]}
             for org, key in sorted(expected)]
     return {"quarters": columns, "rows": rows,
             "quality": {sources.SOURCES[k].label: dict(v) for k, v in quality.items()}}
+
+
+def months(start: date, end: date) -> list[date]:
+    found, day = [], date(start.year, start.month, 1)
+    while day <= end:
+        found.append(day)
+        day = date(day.year + (day.month == 12), day.month % 12 + 1, 1)
+    return found
+
+
+def _state(quarter: Quarter, loaded: set[date], replaced: set[date]) -> str:
+    """'loaded' (all three months), 'partial', 'superseded' (only older data) or 'missing'."""
+    wanted = set(months(quarter.start, quarter.end))
+    have = wanted & loaded
+    if have == wanted:
+        return "loaded"
+    if have:
+        return "partial"
+    return "superseded" if wanted & replaced else "missing"
 
 
 def _add_quality(counter: Counter, extract: Extract) -> None:

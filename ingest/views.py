@@ -113,9 +113,12 @@ def extract(request, partnership, uuid):
     # htmx polls the status panel while the worker processes the file.
     partial = request.headers.get("HX-Request") == "true"
     template = "ingest/extract_status.html" if partial else "ingest/extract.html"
-    return render(request, template, {
+    response = render(request, template, {
         "extract": item, "errors": item.row_errors.all()[:50],
         "error_count": item.row_errors.count()})
+    if partial and item.is_finished:
+        response["HX-Refresh"] = "true"  # show the whole validation report
+    return response
 
 
 def _visible(partnership, uuid):
@@ -138,6 +141,7 @@ def data_coverage(request, partnership):
     last_fy = max(2000, min(latest, last_fy))
     return render(request, "ingest/coverage.html", {
         **coverage(partnership, last_fy=last_fy, years=3), "last_fy": last_fy,
+        "years": [f"{y}/{(y + 1) % 100:02d}" for y in range(last_fy - 2, last_fy + 1)],
         "year_choices": [(y, f"{y}/{(y + 1) % 100:02d}") for y in range(latest, latest - 6, -1)]})
 
 

@@ -79,6 +79,15 @@ def test_real_file_through_the_command(world, db):
             + summary["outside_area"]) == 13733
 
 
+def test_quarter_states():
+    from ingest.coverage import _state, months
+    q = Quarter(2023, 1)
+    assert _state(q, set(months(date(2023, 4, 1), date(2023, 6, 30))), set()) == "loaded"
+    assert _state(q, {date(2023, 6, 1)}, set()) == "partial"
+    assert _state(q, set(), {date(2023, 5, 1)}) == "superseded"
+    assert _state(q, set(), set()) == "missing"
+
+
 def test_quarters():
     assert Quarter(2023, 1).start == date(2023, 4, 1)
     assert Quarter(2023, 4).start == date(2024, 1, 1)
@@ -94,7 +103,7 @@ def test_coverage_page_and_download_log(as_user, world, street_csv):
     client = as_user(world.users["analyst"])
     page = client.get(reverse("data_coverage", kwargs={"slug": world.home.slug}),
                       {"year": "2023"}).content.decode()
-    assert "2023/24 Q1" in page and "Loaded" in page and "Missing" in page
+    assert "2023/24 Q1" in page and "Some months loaded" in page and "Missing" in page
     extract = Extract.objects.get()
     client.get(reverse("extract_errors_csv", kwargs={"slug": world.home.slug,
                                                      "uuid": extract.uuid}))
