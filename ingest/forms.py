@@ -95,3 +95,33 @@ class UploadForm(forms.Form):
             self.add_error("organisation",
                            _("Choose the organisation that supplied the data"))
         return data
+
+
+class MappingForm(forms.Form):
+    """One choice of column per canonical field, prefilled with the platform's proposal."""
+
+    name = forms.CharField(label=_("Save this mapping as"), max_length=100,
+                           help_text=_("Files with the same columns will use it next time."),
+                           error_messages={"required": _("Give the mapping a name")})
+
+    def __init__(self, *args, proposal, columns, default_name, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.proposal = proposal
+        self.fields["name"].initial = default_name
+        choices = [("", _("Not in this file")), *[(c, c) for c in columns]]
+        for item in proposal:
+            self.fields[f"field_{item['field']}"] = forms.ChoiceField(
+                label=item["field"], choices=choices, required=False,
+                initial=item["heading"] or "")
+
+    def mapping(self) -> dict[str, str]:
+        return {item["field"]: self.cleaned_data.get(f"field_{item['field']}", "")
+                for item in self.proposal}
+
+    def rows(self, samples: dict) -> list[dict]:
+        rows = []
+        for item in self.proposal:
+            bound = self[f"field_{item['field']}"]
+            chosen = bound.value() or ""
+            rows.append({**item, "bound": bound, "samples": samples.get(chosen, [])})
+        return rows

@@ -57,6 +57,7 @@ class Extract(models.Model):
 
     class Status(models.TextChoices):
         QUARANTINED = "quarantined", _("Waiting to be checked")
+        NEEDS_MAPPING = "mapping", _("Waiting for its columns to be matched")
         PROCESSING = "processing", _("Being checked and loaded")
         LOADED = "loaded", _("Loaded")
         REFUSED = "refused", _("Refused")
@@ -98,6 +99,8 @@ class Extract(models.Model):
     unplaced = models.PositiveIntegerField(default=0)
     by_category = models.JSONField(default=dict, blank=True)
     report = models.JSONField(default=dict, blank=True)
+    mapping = models.ForeignKey("ColumnMapping", null=True, blank=True,
+                                on_delete=models.SET_NULL, related_name="extracts")
     superseded_by = models.ForeignKey("self", null=True, blank=True,
                                       on_delete=models.SET_NULL, related_name="supersedes")
     created_at = models.DateTimeField(auto_now_add=True)
@@ -113,7 +116,12 @@ class Extract(models.Model):
 
     @property
     def is_finished(self) -> bool:
-        return self.status not in {self.Status.QUARANTINED, self.Status.PROCESSING}
+        return self.status not in {self.Status.QUARANTINED, self.Status.PROCESSING,
+                                   self.Status.NEEDS_MAPPING}
+
+    @property
+    def is_working(self) -> bool:
+        return self.status in {self.Status.QUARANTINED, self.Status.PROCESSING}
 
     def audit_partnership_id(self) -> int:
         return self.partnership_id
@@ -243,3 +251,51 @@ class StreetCrime(models.Model):
 
     def __str__(self) -> str:
         return f"{self.crime_type} {self.month:%Y-%m} {self.lsoa_code}"
+
+
+class PoliceOccurrence(models.Model):
+    """One crime occurrence from a force's depersonalised extract."""
+
+    extract = models.ForeignKey(Extract, on_delete=models.CASCADE, related_name="+")
+    organisation = models.ForeignKey(Organisation, on_delete=models.PROTECT, related_name="+")
+    occurrence_ref = models.CharField(max_length=64)
+    committed_date = models.DateField()
+    committed_time = models.CharField(max_length=5, blank=True)
+    recorded_date = models.DateField()
+    financial_year = models.CharField(max_length=7, db_index=True)
+    offence_code = models.CharField(max_length=12)
+    offence_description = models.CharField(max_length=200, blank=True)
+    category = models.CharField(max_length=40, db_index=True)
+    offence_group = models.CharField(max_length=80, blank=True)
+    offence_subgroup = models.CharField(max_length=80, blank=True)
+    weapon_type = models.CharField(max_length=30, blank=True)
+    lsoa_code = models.CharField(max_length=9, blank=True)
+    lsoa_vintage = models.PositiveSmallIntegerField(null=True, blank=True)
+    ward_code = models.CharField(max_length=9, blank=True)
+    local_authority_code = models.CharField(max_length=9, blank=True)
+    beat = models.CharField(max_length=40, blank=True)
+    location_type = models.CharField(max_length=30, blank=True)
+    public_place = models.BooleanField(default=False)
+    domestic_abuse = models.BooleanField(default=False)
+    knife = models.BooleanField(default=False)
+    firearm = models.BooleanField(default=False)
+    alcohol = models.BooleanField(default=False)
+    drugs = models.BooleanField(default=False)
+    hate = models.BooleanField(default=False)
+    non_recent = models.BooleanField(default=False)
+    victim_age = models.PositiveSmallIntegerField(null=True, blank=True)
+    victim_sex = models.CharField(max_length=10, blank=True)
+    victim_ethnicity = models.CharField(max_length=10, blank=True)
+    victim_ethnicity_basis = models.CharField(max_length=20, blank=True)
+    suspect_age = models.PositiveSmallIntegerField(null=True, blank=True)
+    suspect_sex = models.CharField(max_length=10, blank=True)
+    suspect_ethnicity = models.CharField(max_length=10, blank=True)
+    suspect_ethnicity_basis = models.CharField(max_length=20, blank=True)
+    outcome = models.CharField(max_length=120, blank=True)
+
+    class Meta:
+        indexes = [models.Index(fields=["local_authority_code", "committed_date"]),
+                   models.Index(fields=["organisation", "committed_date"])]
+
+    def __str__(self) -> str:
+        return f"{self.occurrence_ref} {self.offence_code} {self.committed_date}"

@@ -14,9 +14,14 @@ from django.db import transaction
 from django.db.models import Q
 from django.utils import timezone
 from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy as _lazy
 
-from .models import Extract, LocalAuthority, LsoaArea, LsoaBestFit, RowError, StreetCrime
+from . import mappings
+from .bulk import insert_frame
+from .loaders import LOADERS, RENAMES, Loader
+from .models import Extract, LocalAuthority, LsoaArea, LsoaBestFit, RowError
 from .parsers import geography
+from .parsers import mapping as mapping_module
 from .parsers.errors import ReadError
 from .parsers.pii import PiiScanner
 from .parsers.reading import ReadLimits, read_table
@@ -24,6 +29,9 @@ from .parsers.registry import get_parser
 from .placement import Geography, place
 
 log = logging.getLogger(__name__)
+
+NEEDS_MAPPING = {"police_occurrences"}
+PLACEMENT_COLUMNS = ("lsoa_vintage", "ward_code", "local_authority_code")
 
 
 class Refused(Exception):
@@ -84,6 +92,10 @@ def _process(extract: Extract) -> None:
     if extract.source == "geography":
         _load_geography(extract, frame)
         return
+    if extract.source in NEEDS_MAPPING:
+        frame = _mapped(extract, frame)
+        if frame is None:
+            return
     parser = get_parser(extract.source)
     missing = parser.missing_columns(frame)
     if missing:
@@ -94,10 +106,24 @@ def _process(extract: Extract) -> None:
     progress(extract, _("Validating rows"), 45)
     parsed = parser.parse(frame)
     _check_error_share(parsed.summary.rows_rejected, extract.rows_read)
-    progress(extract, _("Placing records in areas"), 65)
-    records = _placed(parsed.records)
+    loader = LOADERS[extract.source]
+    records = parsed.records.rename(columns=RENAMES.get(extract.source, {}))
+    if loader.placed:
+        progress(extract, _("Placing records in areas"), 65)
+        records = _placed(records)
     progress(extract, _("Loading"), 80)
-    _load_street(extract, records, parsed)
+    _load_records(extract, loader, records, parsed)
+
+
+def _mapped(extract: Extract, frame: pd.DataFrame) -> pd.DataFrame | None:
+    """The frame with canonical headings, or None when the analyst must match columns."""
+    columns = [str(c) for c in frame.columns]
+    mapping = mappings.choose(extract, columns, frame.head(mapping_module.SAMPLE_VALUES))
+    if mapping is None:
+        mappings.ask(extract, columns, frame)
+        return None
+    extract.report["mapping"] = mapping.name if hasattr(mapping, "name") else "template"
+    return mapping_module.apply_mapping(frame, mappings.as_dict(mapping))
 
 
 def _check_error_share(rejected: int, read: int) -> None:
@@ -113,7 +139,14 @@ def _check_error_share(rejected: int, read: int) -> None:
 def _placed(records: pd.DataFrame) -> pd.DataFrame:
     codes = set(records["lsoa_code"].dropna().astype(str))
     placed = place(records["lsoa_code"], Geography.load(codes))
-    return pd.concat([records, placed], axis=1)
+    records = records.copy()
+    for column in placed.columns:
+        if column in records.columns:  # e.g. a ward code the file gave: it wins if present
+            given = records[column].astype("string").fillna("")
+            records[column] = given.where(given != "", placed[column])
+        else:
+            records[column] = placed[column]
+    return records
 
 
 def _outside(extract: Extract, records: pd.DataFrame) -> pd.Series:
@@ -125,67 +158,79 @@ def _outside(extract: Extract, records: pd.DataFrame) -> pd.Series:
     return placed & ~records["local_authority_code"].isin(area)
 
 
-def _load_street(extract: Extract, records: pd.DataFrame, parsed) -> None:
+def _load_records(extract: Extract, loader: Loader, records: pd.DataFrame, parsed) -> None:
     outside = _outside(extract, records)
     keep = records[~outside]
-    months = pd.to_datetime(keep["month"])
+    dates = pd.to_datetime(keep[loader.date_column])
+    start, end = dates.min().date(), dates.max().date()
+    columns = list(dict.fromkeys([*loader.columns, *PLACEMENT_COLUMNS[: 3 * loader.placed]]))
+    stored = keep[columns].assign(
+        extract=extract.pk, organisation=extract.organisation_id)
     with transaction.atomic():
         locked = Extract.objects.select_for_update().get(pk=extract.pk)
         if locked.status != Extract.Status.PROCESSING:
             return
-        _supersede(extract, months.min().date(), months.max().date())
-        StreetCrime.objects.bulk_create(_street_rows(extract, keep), batch_size=5000)
+        _supersede(extract, loader, start, end)
+        insert_frame(loader.model, stored)
         _save_row_errors(extract, parsed.errors, records[outside])
         summary = parsed.summary
-        extract.period_start, extract.period_end = months.min().date(), months.max().date()
+        extract.period_start, extract.period_end = start, end
         extract.rows_loaded = len(keep)
         extract.rows_rejected = summary.rows_rejected
-        extract.duplicates = summary.repeats_folded
+        extract.duplicates = getattr(summary, "repeats_folded", None) or getattr(
+            summary, "duplicates", 0)
         extract.outside_area = int(outside.sum())
-        extract.unplaced = int((keep["local_authority_code"] == "").sum())
-        extract.by_category = keep["crime_type"].value_counts().to_dict()
-        extract.report.update({
-            "unplaced_by_reason": keep.loc[keep["unplaced_reason"] != "", "unplaced_reason"]
-            .value_counts().to_dict(),
-            "by_lsoa_vintage": keep["lsoa_vintage"].dropna().astype(int).astype(str)
-            .value_counts().to_dict(),
-            "asb_rows": summary.asb_rows, "crime_ids_repeated": summary.crime_ids_repeated,
-            "rule": _("A crime is one Crime ID in one month: repeated rows (later outcomes) "
-                      "are folded into the last one. Anti-social behaviour rows have no ID "
-                      "and each is one incident, even when identical."),
-        })
+        if loader.placed:
+            extract.unplaced = int((keep["local_authority_code"].fillna("") == "").sum())
+        extract.by_category = keep[loader.category_column].value_counts().to_dict()
+        extract.report.update(_report(keep, summary, loader))
         _finish(extract, Extract.Status.LOADED, _("Loaded."))
 
 
-def _street_rows(extract: Extract, records: pd.DataFrame):
-    for row in records.itertuples(index=False):
-        yield StreetCrime(
-            extract_id=extract.pk, organisation_id=extract.organisation_id,
-            month=row.month, crime_id=row.crime_id if isinstance(row.crime_id, str) else "",
-            crime_type=row.crime_type, category=row.coarse_category,
-            outcome=row.outcome if isinstance(row.outcome, str) else "",
-            lsoa_code=row.lsoa_code if isinstance(row.lsoa_code, str) else "",
-            lsoa_vintage=None if pd.isna(row.lsoa_vintage) else int(row.lsoa_vintage),
-            ward_code=row.ward_code, local_authority_code=row.local_authority_code,
-            longitude=None if pd.isna(row.longitude) else float(row.longitude),
-            latitude=None if pd.isna(row.latitude) else float(row.latitude),
-            location=(row.location if isinstance(row.location, str) else "")[:200])
+def _report(keep: pd.DataFrame, summary, loader: Loader) -> dict:
+    report = {"rule": str(RULES.get(loader.model.__name__, ""))}
+    if loader.placed:
+        reasons = keep.loc[keep["unplaced_reason"] != "", "unplaced_reason"]
+        report["unplaced_by_reason"] = reasons.value_counts().to_dict()
+        report["by_lsoa_vintage"] = (keep["lsoa_vintage"].dropna().astype(int).astype(str)
+                                     .value_counts().to_dict())
+    for name in ("asb_rows", "crime_ids_repeated", "duplicates_other_offence"):
+        if hasattr(summary, name):
+            report[name] = getattr(summary, name)
+    missing = getattr(summary, "missing_shares", None)
+    if missing:
+        report["missing"] = {k: round(float(v) * len(keep)) for k, v in missing.items()}
+    return report
 
 
-def _supersede(extract: Extract, start, end) -> None:
-    """Older rows of this organisation and source for the same months give way."""
+RULES = {
+    "StreetCrime": _lazy("A crime is one Crime ID in one month: repeated rows (later outcomes) "
+                         "are folded into the last one. Anti-social behaviour rows have no ID "
+                         "and each is one incident, even when identical."),
+    "PoliceOccurrence": _lazy("An occurrence is one reference: when a reference is repeated, "
+                              "the last row in the file is kept."),
+}
+
+
+def _supersede(extract: Extract, loader: Loader, start, end) -> None:
+    """Older rows of this organisation and source for the same period give way."""
     older = Extract.objects.filter(organisation=extract.organisation, source=extract.source,
                                    status=Extract.Status.LOADED).exclude(pk=extract.pk)
-    StreetCrime.objects.filter(extract__in=older, month__gte=start, month__lte=end).delete()
+    rows = loader.model.objects.filter(extract__in=older)
+    rows.filter(**{f"{loader.date_column}__gte": start,
+                   f"{loader.date_column}__lte": end}).delete()
     for old in older.filter(period_start__lte=end, period_end__gte=start):
-        if not StreetCrime.objects.filter(extract=old).exists():
+        if not loader.model.objects.filter(extract=old).exists():
             old.status, old.superseded_by = Extract.Status.SUPERSEDED, extract
             old.save(update_fields=["status", "superseded_by"])
 
 
 def delete_rows(extract: Extract) -> int:
     """Delete an extract's canonical records, whatever table its source loads into."""
-    deleted, _counts = StreetCrime.objects.filter(extract=extract).delete()
+    loader = LOADERS.get(extract.source)
+    if loader is None:
+        return 0
+    deleted, _counts = loader.model.objects.filter(extract=extract).delete()
     return deleted
 
 
@@ -210,8 +255,12 @@ def _load_geography(extract: Extract, frame: pd.DataFrame) -> None:
         loaders[parsed.kind](parsed.frame)
         extract.rows_loaded = len(parsed.frame)
         extract.report.update({"lookup": parsed.kind, "vintage": parsed.vintage})
+        kinds = {"lsoa": _("LSOA to ward and local authority"),
+                 "local_authority": _("local authority to CSP and police force area"),
+                 "lsoa_best_fit": _("LSOA 2021 to LSOA 2011 best fit"),
+                 "deprivation": _("Index of Multiple Deprivation")}
         _finish(extract, Extract.Status.LOADED, _("Loaded %(n)d rows of the %(kind)s lookup.")
-                % {"n": len(parsed.frame), "kind": parsed.kind.replace("_", " ")})
+                % {"n": len(parsed.frame), "kind": kinds[parsed.kind]})
 
 
 def _upsert_lsoa(frame: pd.DataFrame) -> None:
@@ -256,6 +305,8 @@ def _finish(extract: Extract, status: str, message: str) -> None:
 
 
 def _discard_raw_file(extract: Extract) -> None:
+    if extract.status == Extract.Status.NEEDS_MAPPING:
+        return  # kept in quarantine until the analyst has matched its columns
     refused = extract.status in {Extract.Status.REFUSED, Extract.Status.FAILED}
     if extract.stored_path and (refused or settings.INGEST_DELETE_RAW_FILES):
         Path(extract.stored_path).unlink(missing_ok=True)

@@ -9,6 +9,10 @@ urlpatterns = [
     path("p/<slug:slug>/data/<uuid:uuid>/", views.extract, name="extract"),
     path("p/<slug:slug>/data/<uuid:uuid>/errors.csv", views.extract_errors_csv,
          name="extract_errors_csv"),
+    path("p/<slug:slug>/data/<uuid:uuid>/mapping/", views.extract_mapping,
+         name="extract_mapping"),
+    path("p/<slug:slug>/data/templates/<str:name>", views.template_download,
+         name="template_download"),
     path("p/<slug:slug>/agreements/", views.agreements, name="agreements"),
     path("p/<slug:slug>/agreements/add/", views.agreement_add, name="agreement_add"),
 ]

@@ -1,10 +1,11 @@
 """Data pages: the agreement register, uploads with progress, validation reports."""
 
 import csv
+from pathlib import Path
 
 from django.contrib import messages
 from django.core.exceptions import PermissionDenied, ValidationError
-from django.http import Http404, HttpResponse
+from django.http import FileResponse, Http404, HttpResponse
 from django.shortcuts import redirect, render
 from django.utils import timezone
 from django.utils.translation import gettext as _
@@ -15,11 +16,12 @@ from partners.forms import posted
 from partners.models import Organisation
 from partners.roles import Perm
 
-from . import selectors, services, sources
-from .forms import AgreementForm, UploadForm
-from .models import DownloadLog
+from . import mappings, selectors, services, sources
+from .forms import AgreementForm, MappingForm, UploadForm
+from .models import DownloadLog, Extract
 
 UPLOADERS = (Perm.UPLOAD_FOR_PARTNERSHIP, Perm.UPLOAD_OWN_ORGANISATION)
+TEMPLATES_DATA = Path(__file__).resolve().parent / "templates_data"
 
 
 @partnership_view(Perm.VIEW_AGREEMENTS)
@@ -116,7 +118,7 @@ def extract(request, partnership, uuid):
     response = render(request, template, {
         "extract": item, "errors": item.row_errors.all()[:50],
         "error_count": item.row_errors.count()})
-    if partial and item.is_finished:
+    if partial and not item.is_working:
         response["HX-Refresh"] = "true"  # show the whole validation report
     return response
 
@@ -164,3 +166,40 @@ def safe_cell(value: str) -> str:
     """Neutralise spreadsheet formulas (CSV injection): a leading =, +, -, @, tab or CR."""
     text = str(value)
     return "'" + text if text[:1] in ("=", "+", "-", "@", "\t", "\r") else text
+
+
+@partnership_view(*UPLOADERS)
+def extract_mapping(request, partnership, uuid):
+    item = _visible(partnership, uuid)
+    if not choices_allow(request.user, partnership, item.organisation):
+        raise PermissionDenied
+    if item.status != Extract.Status.NEEDS_MAPPING:
+        return redirect("extract", slug=partnership.slug, uuid=item.uuid)
+    form = MappingForm(posted(request), proposal=item.report.get("mapping_proposal", []),
+                       columns=item.report.get("columns", []),
+                       default_name=f"{item.organisation} layout {timezone.localdate():%Y-%m}")
+    if request.method == "POST" and form.is_valid():
+        try:
+            mappings.confirm(extract=item, mapping=form.mapping(),
+                             name=form.cleaned_data["name"], user=request.user)
+        except ValidationError as error:
+            for message in error.messages:
+                form.add_error(None, message)
+        else:
+            messages.success(request, _("Mapping “%(name)s” saved. Files from %(org)s with the "
+                                        "same columns will use it automatically.") % {
+                "name": form.cleaned_data["name"], "org": item.organisation})
+            return redirect("extract", slug=partnership.slug, uuid=item.uuid)
+    return render(request, "ingest/mapping.html", {
+        "extract": item, "form": form, "rows": form.rows(item.report.get("samples", {}))})
+
+
+@partnership_view(Perm.VIEW_EXTRACTS)
+def template_download(request, partnership, name):
+    files = {"police_occurrences_template.csv": "text/csv; charset=utf-8",
+             "police_occurrences_field_guide.md": "text/markdown; charset=utf-8"}
+    if name not in files:
+        raise Http404
+    response = FileResponse((TEMPLATES_DATA / name).open("rb"), content_type=files[name],
+                            as_attachment=True, filename=name)
+    return response

@@ -85,3 +85,34 @@ def test_same_file_twice_is_recognised(region, force, django_capture_on_commit_c
     assert first.status == Extract.Status.LOADED
     assert second.status == Extract.Status.DUPLICATE
     assert StreetCrime.objects.count() == first.rows_loaded
+
+
+def test_lsoa_2021_codes_placed_once_the_best_fit_lookup_is_loaded(
+        region, force, django_capture_on_commit_callbacks, tmp_path):
+    """A best-fit lookup built for the test: each 2021 LSOA to a 2011 LSOA of the same
+    MSOA name (e.g. 'Bristol 061A' to a 'Bristol 061' LSOA)."""
+    load(region, None, "geography", LOOKUP, django_capture_on_commit_callbacks)
+    by_msoa = {}
+    with open(shared_path(LOOKUP), newline="", encoding="utf-8") as handle:
+        for row in csv.DictReader(handle):
+            by_msoa.setdefault(row["LSOA11NM"][:-1], row["LSOA11CD"])
+    pairs = {}
+    with open(shared_path(JUNE), newline="", encoding="utf-8") as handle:
+        for row in csv.DictReader(handle):
+            code, name = row["LSOA code"], row["LSOA name"]
+            if code >= "E01033769" and name[:-1] in by_msoa:
+                pairs[code] = by_msoa[name[:-1]]
+    lookup = tmp_path / "lsoa11_lsoa21_best_fit.csv"
+    lookup.write_text("LSOA11CD,LSOA21CD\n" + "".join(f"{v},{k}\n" for k, v in pairs.items()))
+    with django_capture_on_commit_callbacks(execute=True):
+        best_fit = upload(region, None, "geography", lookup)
+    best_fit.refresh_from_db()
+    assert best_fit.status == Extract.Status.LOADED, best_fit.message
+    extract = load(region, force, "police_uk_street", JUNE, django_capture_on_commit_callbacks)
+    reasons = extract.report["unplaced_by_reason"]
+    still_unplaced = reasons.get("LSOA 2021 code, no 2011 to 2021 lookup loaded for it", 0)
+    placed_2021 = extract.report["by_lsoa_vintage"]["2021"]
+    # Before the lookup 1,232 rows were unplaced for this reason (see the test above);
+    # the rows whose 2021 LSOA the lookup covers are now placed, the rest still are not.
+    assert placed_2021 > 400
+    assert placed_2021 + still_unplaced == 1232

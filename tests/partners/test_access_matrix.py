@@ -17,8 +17,9 @@ OBJECT_ROUTES = {
     "seat_edit": "seat", "seat_remove": "seat",
     "membership_edit": "membership", "membership_remove": "membership",
     "invitation_revoke": "invitation", "two_factor_reset": "membership",
-    "extract": "extract", "extract_errors_csv": "extract",
+    "extract": "extract", "extract_errors_csv": "extract", "extract_mapping": "extract",
 }
+EXTRA_KWARGS = {"template_download": {"name": "police_occurrences_template.csv"}}
 POST_ONLY = {"invitation_revoke", "two_factor_reset"}
 
 
@@ -42,6 +43,8 @@ def test_every_partnership_route_declares_its_permission():
             f"{pattern.name} is not behind the access layer")
         if "<int:pk>" in str(pattern.pattern) or "<uuid:uuid>" in str(pattern.pattern):
             assert pattern.name in OBJECT_ROUTES, f"no object for {pattern.name} in the matrix"
+        if "<str:" in str(pattern.pattern):
+            assert pattern.name in EXTRA_KWARGS, f"no value for {pattern.name} in the matrix"
 
 
 def _objects(world, partnership, seat):
@@ -51,13 +54,14 @@ def _objects(world, partnership, seat):
     membership = seat.memberships.filter(role=Role.ANALYST).first()
     extract = Extract.objects.create(partnership=partnership, organisation=seat.organisation,
                                      source="police_uk_street", filename="x.csv",
-                                     sha256="0" * 64, size=1, status=Extract.Status.REFUSED)
+                                     sha256="0" * 64, size=1,
+                                     status=Extract.Status.NEEDS_MAPPING)
     return {"seat": seat, "membership": membership, "invitation": invitation,
             "extract": extract}
 
 
 def _url(pattern, slug, objects):
-    kwargs = {"slug": slug}
+    kwargs = {"slug": slug, **EXTRA_KWARGS.get(pattern.name, {})}
     if pattern.name in OBJECT_ROUTES:
         obj = objects[OBJECT_ROUTES[pattern.name]]
         key = "uuid" if "<uuid:uuid>" in str(pattern.pattern) else "pk"
