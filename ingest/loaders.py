@@ -11,7 +11,11 @@ from .models import PoliceOccurrence, StreetCrime
 class Loader:
     model: type
     columns: tuple[str, ...]  # canonical columns stored, named as the model's fields
-    date_column: str  # the event date: sets the extract's period and what it supersedes
+    # The date that defines the sharing period: it sets the extract's period and which
+    # older rows a new extract supersedes. For occurrences this is the RECORDED date:
+    # forces share what they recorded in a quarter, and non-recent offences committed
+    # years earlier must not make a new file replace old ones.
+    date_column: str
     category_column: str  # counted for the upload summary
     placed: bool = True  # records carry an LSOA and are placed in areas
 
@@ -31,7 +35,7 @@ LOADERS: dict[str, Loader] = {
          "non_recent", "victim_age", "victim_sex", "victim_ethnicity", "victim_ethnicity_basis",
          "suspect_age", "suspect_sex", "suspect_ethnicity", "suspect_ethnicity_basis",
          "outcome"),
-        "committed_date", "category"),
+        "recorded_date", "category"),
 }
 
 # Canonical names that differ from the model's field names, per source.

@@ -50,10 +50,10 @@ def test_create_partnership_errors_are_specific(db):
 
 
 def test_seed_demo_builds_the_seeds_line_ups_idempotently(db):
-    run("seed_demo")
+    run("seed_demo", "--no-data")
     counts = (Partnership.objects.count(), Organisation.objects.count(),
               Membership.objects.count(), User.objects.count())
-    run("seed_demo")
+    run("seed_demo", "--no-data")
     assert counts == (Partnership.objects.count(), Organisation.objects.count(),
                       Membership.objects.count(), User.objects.count())
     bcp = Partnership.objects.get(slug="bcp-csp")
@@ -77,7 +77,7 @@ def test_seed_demo_builds_the_seeds_line_ups_idempotently(db):
 
 
 def test_demo_code_is_the_authenticator_code(db):
-    run("seed_demo")
+    run("seed_demo", "--no-data")
     code = run("demo_code", "analyst").strip()
     assert len(code) == 6 and code.isdigit()
     from django_otp import match_token
@@ -89,7 +89,7 @@ def test_demo_code_is_the_authenticator_code(db):
 def test_seed_demo_is_refused_without_demo_users(db, settings):
     settings.ALLOW_DEMO_USERS = False
     with pytest.raises(CommandError, match="not allowed"):
-        run("seed_demo")
+        run("seed_demo", "--no-data")
     assert not demo.Partnership.objects.exists()
 
 
@@ -117,3 +117,23 @@ def test_production_settings_pass_the_deploy_check():
         "REDIS_URL": "redis://127.0.0.1:6379/0"})
     assert result.returncode == 0, result.stderr
     assert "no issues" in result.stdout
+
+
+def test_seed_demo_loads_synthetic_extracts_through_the_upload_path(db, monkeypatch):
+    from dataclasses import replace
+
+    from ingest import demo as ingest_demo
+    from ingest.models import ColumnMapping, Extract, PoliceOccurrence
+
+    monkeypatch.setattr(ingest_demo, "YEARS", 2)
+    monkeypatch.setattr(ingest_demo, "FORCES", tuple(
+        replace(force, rows_per_year=150) for force in ingest_demo.FORCES))
+    out = run("seed_demo")
+    assert "Demo data: 8 extract(s) loaded" in out
+    assert not Extract.objects.exclude(status=Extract.Status.LOADED).exists()
+    assert PoliceOccurrence.objects.count() == sum(
+        Extract.objects.values_list("rows_loaded", flat=True).filter(
+            source="police_occurrences"))
+    assert ColumnMapping.objects.filter(name="Dorset Police Niche export").exists()
+    assert "0 extract(s) loaded, 8 already there" in run("seed_demo")
+    assert Extract.objects.count() == 8

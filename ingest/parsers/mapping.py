@@ -41,95 +41,58 @@ SAMPLE_VALUES = 200
 FIT_SHARE = 0.8  # values fit a field when at least this share is shaped like it
 MISFIT_SHARE = 0.5  # and contradict the heading when under this share
 
+
+def _table(text_by_key: dict[str, str]) -> dict[str, tuple[str, ...]]:
+    """{'key': 'a|b c'} -> {'key': ('a', 'b c')}: word lists kept short on the page."""
+    return {key: tuple(text.split("|")) for key, text in text_by_key.items()}
+
+
+# Heading words -> the word they stand for.
 _ABBREVIATIONS = {
-    "vic": "victim",
-    "vict": "victim",
-    "victims": "victim",
-    "ip": "victim",
-    "susp": "suspect",
-    "sus": "suspect",
-    "suspects": "suspect",
-    "offender": "suspect",
-    "accused": "suspect",
-    "perpetrator": "suspect",
-    "perp": "suspect",
-    "eth": "ethnicity",
-    "ethnic": "ethnicity",
-    "ethn": "ethnicity",
-    "ref": "reference",
-    "refno": "reference",
-    "no": "number",
-    "num": "number",
-    "dt": "date",
-    "dte": "date",
-    "dates": "date",
-    "tm": "time",
-    "desc": "description",
-    "descr": "description",
-    "loc": "location",
-    "occ": "occurrence",
-    "gender": "sex",
-    "cd": "code",
-    "nm": "name",
-    "firearms": "firearm",
-    "guns": "gun",
-    "drug": "drugs",
-    "knives": "knife",
-    "rec": "recorded",
-    "reg": "recorded",
-    "comm": "committed",
-    "cmtd": "committed",
-    "offense": "offence",
-    "lsoa11cd": "lsoa",
-    "lsoa21cd": "lsoa",
-}
+    short: word
+    for word, shorts in _table({
+        "victim": "vic|vict|victims|ip",
+        "suspect": "susp|sus|suspects|offender|accused|perpetrator|perp",
+        "ethnicity": "eth|ethnic|ethn",
+        "reference": "ref|refno",
+        "number": "no|num",
+        "date": "dt|dte|dates",
+        "time": "tm",
+        "description": "desc|descr",
+        "location": "loc",
+        "occurrence": "occ",
+        "sex": "gender",
+        "code": "cd",
+        "name": "nm",
+        "firearm": "firearms",
+        "gun": "guns",
+        "drugs": "drug",
+        "knife": "knives",
+        "recorded": "rec|reg",
+        "committed": "comm|cmtd",
+        "offence": "offense",
+        "lsoa": "lsoa11cd|lsoa21cd",
+    }).items()
+    for short in shorts
+}  # fmt: skip
 _PHRASES = {"da": ("domestic", "abuse"), "dv": ("domestic", "abuse"), "ho": ("home", "office")}
 _STOP = {"of", "the", "at", "on", "in", "for", "and", "or", "a", "an", "by"}
-_BASIS_WORDS = {
-    "self",
-    "defined",
-    "officer",
-    "sde",
-    "ode",
-    "appearance",
-    "origin",
-    "group",
-    "code",
-    "perceived",
-    "visual",
-    "observed",
-}
+_WORDS = _table({
+    "basis": "self|defined|officer|sde|ode|appearance|origin|group|code|perceived|visual|"
+             "observed",
+    "flag": "flag|marker|indicator|yn|related|involved|enabled|crime|qualifier|used|flagged",
+    "pseudonym": "pseudonym|pseudonymised|pseudonymized|hashed|hash|anonymised|pseudo|"
+                 "encrypted",
+    "age": "years|yrs|time|offence|committed",
+})  # fmt: skip
+# Words that say nothing about which field a heading is, by field.
 _IGNORED = {
-    **dict.fromkeys(
-        po.FLAGS,
-        {
-            "flag",
-            "marker",
-            "indicator",
-            "yn",
-            "related",
-            "involved",
-            "enabled",
-            "crime",
-            "qualifier",
-            "used",
-            "flagged",
-        },
-    ),
-    "victim_ethnicity": _BASIS_WORDS,
-    "suspect_ethnicity": _BASIS_WORDS,
-    "occurrence_ref": {
-        "pseudonym",
-        "pseudonymised",
-        "pseudonymized",
-        "hashed",
-        "hash",
-        "anonymised",
-        "pseudo",
-        "encrypted",
-    },
-    "victim_age": {"years", "yrs", "time", "offence", "committed"},
-    "suspect_age": {"years", "yrs", "time", "offence", "committed"},
+    **dict.fromkeys(po.FLAGS, set(_WORDS["flag"])),
+    "victim_ethnicity": set(_WORDS["basis"]),
+    "suspect_ethnicity": set(_WORDS["basis"]),
+    "occurrence_ref": set(_WORDS["pseudonym"]),
+    "victim_age": set(_WORDS["age"]),
+    "suspect_age": set(_WORDS["age"]),
 }
 # Words that make a heading the wrong end of a range or the wrong kind of thing.
 _AVOID = {
@@ -142,153 +105,48 @@ _AVOID = {
     "victim_ethnicity": {"basis", "type", "source"},
     "suspect_ethnicity": {"basis", "type", "source"},
 }
-
-_PEOPLE = {
-    person: {
-        f"{person}_age": (f"{person} age", f"{person} age band"),
-        f"{person}_sex": (f"{person} sex",),
-        f"{person}_ethnicity": (f"{person} ethnicity", f"{person} ethnicity code"),
-        f"{person}_ethnicity_basis": (
-            f"{person} ethnicity basis",
-            f"{person} ethnicity type",
-            f"{person} ethnicity source",
-            f"{person} ethnicity recorded as",
-        ),
-    }
-    for person in ("victim", "suspect")
-}
-SYNONYMS: dict[str, tuple[str, ...]] = {
-    "occurrence_ref": (
-        "occurrence reference",
-        "occurrence id",
-        "occurrence number",
-        "crime reference",
-        "crime number",
-        "crime id",
-        "urn",
-        "unique reference number",
-        "reference",
-        "pseudonymised reference",
-        "incident reference",
-        "record id",
-    ),
-    "committed_date": (
-        "committed date",
-        "committed from date",
-        "date committed",
-        "offence date",
-        "crime date",
-        "incident date",
-        "occurred date",
-        "date occurred",
-        "from date",
-        "start date",
-        "committed from",
-        "committed on date",
-        "first committed date",
-    ),
-    "committed_time": (
-        "committed time",
-        "committed from time",
-        "time committed",
-        "offence time",
-        "crime time",
-        "incident time",
-        "occurred time",
-        "from time",
-        "start time",
-    ),
-    "recorded_date": (
-        "recorded date",
-        "reported date",
-        "crime recorded date",
-        "created date",
-        "record created date",
-        "notified date",
-        "date crimed",
-        "crimed date",
-        "recorded",
-        "report date",
-    ),
-    "offence_code": (
-        "home office code",
-        "home office offence code",
-        "hocr",
-        "hocr code",
-        "offence code",
-        "crime code",
-        "home office classification",
-        "home office class",
-        "classification code",
-        "ho class code",
-    ),
-    "offence_description": (
-        "offence description",
-        "offence title",
-        "offence",
-        "crime description",
-        "offence name",
-        "home office description",
-        "crime type",
-        "offence type",
-        "classification",
-    ),
-    "lsoa_code": (
-        "lsoa",
-        "lsoa code",
-        "lower super output area",
-        "lower layer super output area",
-        "lsoa 2011 code",
-        "lsoa 2021 code",
-    ),
-    "ward_code": ("ward code", "ward", "electoral ward code", "wd code"),
-    "beat": (
-        "beat",
-        "beat code",
-        "beat area",
-        "neighbourhood",
-        "neighbourhood area",
-        "sector",
-        "patrol area",
-        "snt area",
-    ),
-    "location_type": (
-        "location type",
-        "location category",
-        "premises type",
-        "place type",
-        "location class",
-        "scene type",
-        "location description",
-        "type of location",
-    ),
-    "domestic_abuse": ("domestic abuse", "domestic", "domestic violence", "domestic abuse related"),
-    "knife": (
-        "knife",
-        "knife or sharp instrument",
-        "sharp instrument",
-        "blade",
-        "bladed article",
-        "knife or blade",
-    ),
-    "firearm": ("firearm", "gun"),
-    "alcohol": ("alcohol", "drink"),
-    "drugs": ("drugs",),
-    "hate": ("hate", "hate incident"),
-    **_PEOPLE["victim"],
-    **_PEOPLE["suspect"],
-    "outcome": (
-        "outcome",
-        "outcome code",
-        "outcome type",
-        "crime outcome",
-        "final outcome",
-        "disposal",
-        "result",
-        "outcome group",
-        "outcome description",
-    ),
-}
+# Known names for each field (after the word rules above, so "Vic Age" is "victim age").
+SYNONYMS = _table({
+    "occurrence_ref": "occurrence reference|occurrence id|occurrence number|crime reference|"
+                      "crime number|crime id|urn|unique reference number|reference|"
+                      "pseudonymised reference|incident reference|record id",
+    "committed_date": "committed date|committed from date|date committed|offence date|"
+                      "crime date|incident date|occurred date|date occurred|from date|"
+                      "start date|committed from|committed on date|first committed date",
+    "committed_time": "committed time|committed from time|time committed|offence time|"
+                      "crime time|incident time|occurred time|from time|start time",
+    "recorded_date": "recorded date|reported date|crime recorded date|created date|"
+                     "record created date|notified date|date crimed|crimed date|recorded|"
+                     "report date",
+    "offence_code": "home office code|home office offence code|hocr|hocr code|offence code|"
+                    "crime code|home office classification|home office class|"
+                    "classification code|ho class code",
+    "offence_description": "offence description|offence title|offence|crime description|"
+                           "offence name|home office description|crime type|offence type|"
+                           "classification",
+    "lsoa_code": "lsoa|lsoa code|lower super output area|lower layer super output area|"
+                 "lsoa 2011 code|lsoa 2021 code",
+    "ward_code": "ward code|ward|electoral ward code|wd code",
+    "beat": "beat|beat code|beat area|neighbourhood|neighbourhood area|sector|patrol area|"
+            "snt area",
+    "location_type": "location type|location category|premises type|place type|"
+                     "location class|scene type|location description|type of location",
+    "domestic_abuse": "domestic abuse|domestic|domestic violence|domestic abuse related",
+    "knife": "knife|knife or sharp instrument|sharp instrument|blade|bladed article|"
+             "knife or blade",
+    "firearm": "firearm|gun",
+    "alcohol": "alcohol|drink",
+    "drugs": "drugs",
+    "hate": "hate|hate incident",
+    **{f"{p}_age": f"{p} age|{p} age band" for p in ("victim", "suspect")},
+    **{f"{p}_sex": f"{p} sex" for p in ("victim", "suspect")},
+    **{f"{p}_ethnicity": f"{p} ethnicity|{p} ethnicity code" for p in ("victim", "suspect")},
+    **{f"{p}_ethnicity_basis": f"{p} ethnicity basis|{p} ethnicity type|"
+                               f"{p} ethnicity source|{p} ethnicity recorded as"
+       for p in ("victim", "suspect")},
+    "outcome": "outcome|outcome code|outcome type|crime outcome|final outcome|disposal|"
+               "result|outcome group|outcome description",
+})  # fmt: skip
 # What the values of each field look like (see _shares); None: nothing to check.
 SHAPES: dict[str, str | None] = {
     "occurrence_ref": "reference",

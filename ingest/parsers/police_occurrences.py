@@ -49,32 +49,6 @@ from .columns import heading_key, select_columns
 from .errors import ReadError
 
 SOURCE_KEY = "police_occurrences"
-FLAGS = ("domestic_abuse", "knife", "firearm", "alcohol", "drugs", "hate")
-# What a file supplies, in the template's column order.
-FIELDS = (
-    "occurrence_ref",
-    "committed_date",
-    "committed_time",
-    "recorded_date",
-    "offence_code",
-    "offence_description",
-    "lsoa_code",
-    "ward_code",
-    "beat",
-    "location_type",
-    *FLAGS,
-    "victim_age",
-    "victim_sex",
-    "victim_ethnicity",
-    "victim_ethnicity_basis",
-    "suspect_age",
-    "suspect_sex",
-    "suspect_ethnicity",
-    "suspect_ethnicity_basis",
-    "outcome",
-)
-REQUIRED_FIELDS = ("occurrence_ref", "committed_date", "recorded_date", "offence_code", "lsoa_code")
-OPTIONAL_FIELDS = tuple(f for f in FIELDS if f not in REQUIRED_FIELDS)
 
 
 def _split(text: str) -> tuple[str, ...]:
@@ -82,6 +56,17 @@ def _split(text: str) -> tuple[str, ...]:
     return tuple(text.split("|"))
 
 
+FLAGS = ("domestic_abuse", "knife", "firearm", "alcohol", "drugs", "hate")
+# What a file supplies, in the template's column order.
+FIELDS = (
+    *_split("occurrence_ref|committed_date|committed_time|recorded_date|offence_code|"
+            "offence_description|lsoa_code|ward_code|beat|location_type"),
+    *FLAGS,
+    *_split("victim_age|victim_sex|victim_ethnicity|victim_ethnicity_basis|suspect_age|"
+            "suspect_sex|suspect_ethnicity|suspect_ethnicity_basis|outcome"),
+)  # fmt: skip
+REQUIRED_FIELDS = ("occurrence_ref", "committed_date", "recorded_date", "offence_code", "lsoa_code")
+OPTIONAL_FIELDS = tuple(f for f in FIELDS if f not in REQUIRED_FIELDS)
 DERIVED = _split(
     "public_place|category|offence_group|offence_subgroup|weapon_type|non_recent|financial_year"
 )
