@@ -9,7 +9,7 @@ CSS := static/build/app.css
 HOST ?= 127.0.0.1
 PORT ?= 8000
 
-.PHONY: run test deps lint fmt migrations-check check-deploy integration browser ci code messages clean
+.PHONY: run test deps lint fmt migrations-check check-deploy integration browser bench ci code messages clean
 
 deps: $(STAMP_PY) $(STAMP_NPM) $(CSS)
 
@@ -59,10 +59,14 @@ messages: $(STAMP_PY)
 	$(PY) -m svd_platform.i18n_compile
 
 integration: deps
-	SVD_REAL_WORKER=1 $(VENV)/bin/pytest -q -m integration tests/integration
+	q=$$(mktemp -d) && SVD_REAL_WORKER=1 INGEST_QUARANTINE_DIR=$$q $(VENV)/bin/pytest -q -m integration tests/integration; rc=$$?; rm -rf $$q; exit $$rc
 
 browser: deps
 	$(VENV)/bin/pytest -q -m browser tests/browser
+
+# Ingest benchmark (issue 3): starts its own PostgreSQL, prints a table, writes bench/results.json.
+bench: deps
+	$(PY) -m bench
 
 ci:
 	bash .ci/run

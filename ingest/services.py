@@ -84,10 +84,15 @@ def extracts_purge_expired(*, today: date | None = None) -> list[Extract]:
     return purged
 
 
-def _quarantine_path() -> Path:
+SAFE_SUFFIXES = {".csv", ".txt", ".tsv", ".xlsx", ".xlsm", ".ods"}
+
+
+def _quarantine_path(filename: str) -> Path:
+    """A random name (never the user's), keeping a known extension for the readers."""
     folder = Path(settings.INGEST_QUARANTINE_DIR)
     folder.mkdir(mode=0o700, parents=True, exist_ok=True)
-    return folder / uuid.uuid4().hex
+    suffix = Path(filename).suffix.lower()
+    return folder / (uuid.uuid4().hex + (suffix if suffix in SAFE_SUFFIXES else ""))
 
 
 def _store(chunks, target: Path) -> tuple[str, int]:
@@ -129,7 +134,7 @@ def extract_receive(*, partnership: Partnership, organisation: Organisation | No
                                        partnership=partnership)
     if agreement is not None:
         _check_agreement(agreement, organisation, source_key, partnership)
-    path = _quarantine_path()
+    path = _quarantine_path(filename)
     sha256, size = _store(chunks, path)
     if size == 0:
         path.unlink(missing_ok=True)

@@ -87,14 +87,6 @@ def partnership_for(user, slug: str, perm: Perm = Perm.VIEW_PARTNERSHIP) -> Part
     return partnership
 
 
-def partnership_for_any(user, slug: str, perms) -> Partnership:
-    """As partnership_for, allowing the user any one of several permissions."""
-    partnership = partnership_for(user, slug)
-    if not set(perms) & perms_in(user, partnership):
-        raise PermissionDenied
-    return partnership
-
-
 def object_for(queryset: QuerySet, partnership: Partnership, *, path: str = "partnership",
                **lookup):
     """An object that must belong to `partnership`: anything else is a 404."""

@@ -9,6 +9,7 @@ def navigation(request) -> dict:
     user = getattr(request, "user", None)
     items = []
     if user is not None and user.is_authenticated and partnership is not None:
-        items = nav.items_for(user, partnership)
+        match = getattr(request, "resolver_match", None)
+        items = nav.items_for(user, partnership, match.url_name if match else "")
     return {"nav_items": items, "current_partnership": partnership,
             "languages": settings.LANGUAGES}

@@ -1,6 +1,7 @@
 from functools import wraps
 
 from django.contrib.auth.decorators import login_required
+from django.core.exceptions import PermissionDenied
 
 from . import access
 from .roles import Perm
@@ -14,7 +15,10 @@ def partnership_view(*perms: Perm):
         @login_required
         @wraps(view)
         def wrapper(request, slug, *args, **kwargs):
-            request.partnership = access.partnership_for_any(request.user, slug, perms)
+            # Attach the partnership first, so that a 403 page still shows its navigation.
+            request.partnership = access.partnership_for(request.user, slug)
+            if not set(perms) & access.perms_in(request.user, request.partnership):
+                raise PermissionDenied
             return view(request, request.partnership, *args, **kwargs)
 
         wrapper.required_perms = frozenset(perms)

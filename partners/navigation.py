@@ -14,23 +14,27 @@ class NavItem:
     url_name: str
     label: object
     perm: Perm
+    section: tuple[str, ...] = ()  # the pages beneath it, shown as "in this section"
 
 
 PARTNERSHIP_NAV: tuple[NavItem, ...] = (
     NavItem("partnership", _("Overview"), Perm.VIEW_PARTNERSHIP),
-    NavItem("extracts", _("Data"), Perm.VIEW_EXTRACTS),
-    NavItem("agreements", _("Sharing agreements"), Perm.VIEW_AGREEMENTS),
-    NavItem("people", _("People"), Perm.VIEW_MEMBERS),
-    NavItem("seats", _("Seats"), Perm.MANAGE_SEATS),
+    NavItem("extracts", _("Data"), Perm.VIEW_EXTRACTS,
+            ("upload", "extract", "extract_mapping", "data_coverage")),
+    NavItem("agreements", _("Sharing agreements"), Perm.VIEW_AGREEMENTS, ("agreement_add",)),
+    NavItem("people", _("People"), Perm.VIEW_MEMBERS,
+            ("invite", "membership_edit", "membership_remove")),
+    NavItem("seats", _("Seats"), Perm.MANAGE_SEATS, ("seat_add", "seat_edit", "seat_remove")),
     NavItem("partnership_settings", _("Settings"), Perm.MANAGE_SETTINGS),
     NavItem("audit", _("Audit history"), Perm.VIEW_AUDIT),
 )
 
 
-def items_for(user, partnership) -> list[dict]:
+def items_for(user, partnership, current: str = "") -> list[dict]:
     perms = access.perms_in(user, partnership)
     return [
         {"label": item.label, "url_name": item.url_name,
-         "url": reverse(item.url_name, kwargs={"slug": partnership.slug})}
+         "url": reverse(item.url_name, kwargs={"slug": partnership.slug}),
+         "current": current == item.url_name, "in_section": current in item.section}
         for item in PARTNERSHIP_NAV if item.perm in perms
     ]

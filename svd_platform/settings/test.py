@@ -4,6 +4,8 @@ The integration suite does not use eager mode: it sets DATABASE_URL / REDIS_URL 
 runs a real worker (see tests/integration/)."""
 
 import os
+import tempfile
+from pathlib import Path
 
 from .base import *  # noqa: F403
 from .base import env
@@ -22,6 +24,9 @@ if not CELERY_TASK_ALWAYS_EAGER:
     EMAIL_BACKEND = env.str("EMAIL_BACKEND", default=EMAIL_BACKEND)
 CELERY_TASK_EAGER_PROPAGATES = True
 AXES_FAILURE_LIMIT = 3
+if "INGEST_QUARANTINE_DIR" not in os.environ:
+    # Integration runs set it, so the test process and its worker share one folder.
+    INGEST_QUARANTINE_DIR = Path(tempfile.mkdtemp(prefix="svd-quarantine-"))
 if "DATABASE_URL" not in os.environ:
     DATABASES["default"]["OPTIONS"] = {"timeout": 20}  # noqa: F405
 # Throttling after a wrong code is tested on its own (test_accounts); elsewhere it would
