@@ -299,3 +299,313 @@ class PoliceOccurrence(models.Model):
 
     def __str__(self) -> str:
         return f"{self.occurrence_ref} {self.offence_code} {self.committed_date}"
+
+
+# --- Health, youth justice, indicators and reference tables --------------------------------
+# One table per kind of record, fields named as the parser's canonical columns (source_row is
+# the record's row in the uploaded file). Where the loader placed records by LSOA they carry
+# lsoa_vintage, ward_code and local_authority_code as PoliceOccurrence does; records that come
+# with only an area code store it as given. Reference tables (population, Census, Home Office
+# counts, harm weights) come from a publisher, so their organisation is empty.
+
+
+class OptionalBooleanField(models.Field):
+    """Yes, no or not known (NULL). Deliberately not a BooleanField subclass: the bulk loader
+    (bulk.prepare) reads a BooleanField's blanks as False, and "not known" is not "no"."""
+
+    description = _("Yes, no or not known")
+
+    def __init__(self, *args, **kwargs):
+        kwargs.setdefault("null", True)
+        kwargs.setdefault("blank", True)
+        super().__init__(*args, **kwargs)
+
+    def get_internal_type(self) -> str:
+        return "BooleanField"
+
+    def to_python(self, value):
+        return None if value is None else models.BooleanField().to_python(value)
+
+    def get_prep_value(self, value):
+        value = super().get_prep_value(value)
+        return None if value is None else self.to_python(value)
+
+    def formfield(self, **kwargs):
+        from django import forms
+
+        return super().formfield(**{"form_class": forms.NullBooleanField, **kwargs})
+
+
+class IstvAttendance(models.Model):
+    """One assault attendance at an emergency department (ISTV minimum data set)."""
+
+    extract = models.ForeignKey(Extract, on_delete=models.CASCADE, related_name="+")
+    organisation = models.ForeignKey(Organisation, on_delete=models.PROTECT, related_name="+")
+    source_row = models.PositiveIntegerField()
+    attended_at = models.DateTimeField(null=True, blank=True)
+    assaulted_at = models.DateTimeField()
+    weapon = models.CharField(max_length=30)
+    weapon_detail = models.CharField(max_length=200, blank=True)
+    location_type = models.CharField(max_length=30)
+    location_detail = models.CharField(max_length=300, blank=True)
+    site_code = models.CharField(max_length=12)
+    reporting_period_start = models.DateField()
+    reporting_period_end = models.DateField()
+    financial_year = models.CharField(max_length=7, db_index=True)
+
+    class Meta:
+        indexes = [models.Index(fields=["organisation", "assaulted_at"]),
+                   models.Index(fields=["site_code", "assaulted_at"])]
+
+    def __str__(self) -> str:
+        return f"{self.site_code} {self.assaulted_at:%Y-%m-%d} {self.weapon}"
+
+
+class HospitalAdmission(models.Model):
+    """An admission for assault (ICD-10 X85-Y09). Placed by LSOA when the file gives one;
+    otherwise by outward postcode district, apportioned to local authorities by the loaded
+    lookup: one row per (admission, local authority) with `share` the fraction of the
+    admission in that authority, so sums of `share` are admissions (estimates where
+    `apportioned`)."""
+
+    extract = models.ForeignKey(Extract, on_delete=models.CASCADE, related_name="+")
+    organisation = models.ForeignKey(Organisation, on_delete=models.PROTECT, related_name="+")
+    source_row = models.PositiveIntegerField()
+    admitted_on = models.DateField()
+    icd10_codes = models.CharField(max_length=200)
+    assault_code = models.CharField(max_length=8)
+    sharp_object = models.BooleanField(default=False)
+    age = models.PositiveSmallIntegerField(null=True, blank=True)
+    age_band = models.CharField(max_length=12, blank=True)
+    under_25 = OptionalBooleanField()
+    sex = models.CharField(max_length=10, blank=True)
+    postcode_district = models.CharField(max_length=8, blank=True)
+    lsoa_code = models.CharField(max_length=9, blank=True)
+    lsoa_vintage = models.PositiveSmallIntegerField(null=True, blank=True)
+    ward_code = models.CharField(max_length=9, blank=True)
+    local_authority_code = models.CharField(max_length=9, blank=True)
+    share = models.FloatField(default=1.0)
+    apportioned = models.BooleanField(default=False)
+    admission_reference = models.CharField(max_length=64, blank=True)
+    financial_year = models.CharField(max_length=7, db_index=True)
+
+    class Meta:
+        indexes = [models.Index(fields=["local_authority_code", "admitted_on"]),
+                   models.Index(fields=["organisation", "admitted_on"])]
+
+    def __str__(self) -> str:
+        return f"{self.assault_code} {self.admitted_on} {self.local_authority_code}"
+
+
+class AmbulanceCallout(models.Model):
+    """One ambulance call-out (several vehicles to one incident are one call-out)."""
+
+    extract = models.ForeignKey(Extract, on_delete=models.CASCADE, related_name="+")
+    organisation = models.ForeignKey(Organisation, on_delete=models.PROTECT, related_name="+")
+    source_row = models.PositiveIntegerField()
+    called_at = models.DateTimeField()
+    category = models.CharField(max_length=20)
+    category_detail = models.CharField(max_length=200, blank=True)
+    lsoa_code = models.CharField(max_length=9, blank=True)
+    lsoa_vintage = models.PositiveSmallIntegerField(null=True, blank=True)
+    ward_code = models.CharField(max_length=9, blank=True)
+    local_authority_code = models.CharField(max_length=9, blank=True)
+    postcode_district = models.CharField(max_length=8, blank=True)
+    incident_reference = models.CharField(max_length=64, blank=True)
+    financial_year = models.CharField(max_length=7, db_index=True)
+
+    class Meta:
+        indexes = [models.Index(fields=["local_authority_code", "called_at"]),
+                   models.Index(fields=["organisation", "called_at"])]
+
+    def __str__(self) -> str:
+        return f"{self.category} {self.called_at:%Y-%m-%d %H:%M}"
+
+
+class YouthJusticeRecord(models.Model):
+    """A child's offence from a youth justice service's cohort records (pseudonymised)."""
+
+    extract = models.ForeignKey(Extract, on_delete=models.CASCADE, related_name="+")
+    organisation = models.ForeignKey(Organisation, on_delete=models.PROTECT, related_name="+")
+    source_row = models.PositiveIntegerField()
+    child_reference = models.CharField(max_length=64)
+    age = models.PositiveSmallIntegerField()
+    first_time_entrant = OptionalBooleanField()
+    offence_date = models.DateField()
+    outcome = models.CharField(max_length=120, blank=True)
+    outcome_code = models.PositiveSmallIntegerField(null=True, blank=True)
+    knife_possession = OptionalBooleanField()
+    local_authority_code = models.CharField(max_length=9, blank=True)
+    financial_year = models.CharField(max_length=7, db_index=True)
+
+    class Meta:
+        indexes = [models.Index(fields=["local_authority_code", "offence_date"]),
+                   models.Index(fields=["organisation", "offence_date"])]
+
+    def __str__(self) -> str:
+        return f"{self.child_reference} {self.offence_date}"
+
+
+class YouthJusticeAggregate(models.Model):
+    """A youth justice measure (first-time entrants, reoffending rate...) for a financial
+    year and area."""
+
+    extract = models.ForeignKey(Extract, on_delete=models.CASCADE, related_name="+")
+    organisation = models.ForeignKey(Organisation, on_delete=models.PROTECT, related_name="+")
+    source_row = models.PositiveIntegerField()
+    financial_year = models.CharField(max_length=7)
+    local_authority_code = models.CharField(max_length=9)
+    area_level = models.CharField(max_length=20)
+    measure = models.CharField(max_length=80)
+    measure_label = models.CharField(max_length=200)
+    value = models.FloatField()
+
+    class Meta:
+        indexes = [models.Index(fields=["local_authority_code", "financial_year"]),
+                   models.Index(fields=["organisation", "measure", "financial_year"])]
+
+    def __str__(self) -> str:
+        return f"{self.measure} {self.financial_year} {self.local_authority_code}: {self.value}"
+
+
+class IndicatorValue(models.Model):
+    """Any aggregate measure by period and area from a partner organisation, with its
+    definition, unit and source (value empty where the supplier suppressed it)."""
+
+    extract = models.ForeignKey(Extract, on_delete=models.CASCADE, related_name="+")
+    organisation = models.ForeignKey(Organisation, on_delete=models.PROTECT, related_name="+")
+    source_row = models.PositiveIntegerField()
+    period_start = models.DateField()
+    period_end = models.DateField()
+    area_code = models.CharField(max_length=9)
+    area_level = models.CharField(max_length=20)
+    area_name = models.CharField(max_length=120, blank=True)
+    measure = models.CharField(max_length=200)
+    value = models.FloatField(null=True, blank=True)
+    suppressed = models.BooleanField(default=False)
+    unit = models.CharField(max_length=60)
+    definition = models.TextField(blank=True)
+    source = models.CharField(max_length=200, blank=True)
+
+    class Meta:
+        indexes = [models.Index(fields=["area_code", "period_start"]),
+                   models.Index(fields=["organisation", "measure", "period_start"])]
+
+    def __str__(self) -> str:
+        return f"{self.measure} {self.period_start} {self.area_code}: {self.value}"
+
+
+class PopulationEstimate(models.Model):
+    """An ONS mid-year population estimate for an area, year, age band and sex."""
+
+    extract = models.ForeignKey(Extract, on_delete=models.CASCADE, related_name="+")
+    organisation = models.ForeignKey(Organisation, null=True, blank=True,
+                                     on_delete=models.PROTECT, related_name="+")
+    source_row = models.PositiveIntegerField()
+    area_code = models.CharField(max_length=9)
+    area_level = models.CharField(max_length=20)
+    year = models.PositiveSmallIntegerField()
+    age_band = models.CharField(max_length=12)
+    age_min = models.PositiveSmallIntegerField(null=True, blank=True)
+    age_max = models.PositiveSmallIntegerField(null=True, blank=True)
+    sex = models.CharField(max_length=10)
+    population = models.PositiveIntegerField()
+
+    class Meta:
+        indexes = [models.Index(fields=["area_code", "year"]),
+                   models.Index(fields=["year", "sex", "age_band"])]
+
+    def __str__(self) -> str:
+        return f"{self.area_code} {self.year} {self.sex} {self.age_band}: {self.population}"
+
+
+class CensusEthnicity(models.Model):
+    """Census 2021 usual residents of an area in an ethnic group (with its 16+1 code)."""
+
+    extract = models.ForeignKey(Extract, on_delete=models.CASCADE, related_name="+")
+    organisation = models.ForeignKey(Organisation, null=True, blank=True,
+                                     on_delete=models.PROTECT, related_name="+")
+    source_row = models.PositiveIntegerField()
+    area_code = models.CharField(max_length=9)
+    area_level = models.CharField(max_length=20)
+    ethnic_group_code = models.CharField(max_length=2, blank=True)
+    ethnic_group_label = models.CharField(max_length=120)
+    broad_group = models.CharField(max_length=10, blank=True)
+    level = models.CharField(max_length=20)
+    count = models.PositiveIntegerField()
+
+    class Meta:
+        indexes = [models.Index(fields=["area_code", "level"])]
+
+    def __str__(self) -> str:
+        return f"{self.area_code} {self.ethnic_group_label}: {self.count}"
+
+
+class HomeOfficeCount(models.Model):
+    """Police recorded crime counted by the Home Office for a CSP or police force area,
+    financial year (and quarter) and offence code: comparators."""
+
+    extract = models.ForeignKey(Extract, on_delete=models.CASCADE, related_name="+")
+    organisation = models.ForeignKey(Organisation, null=True, blank=True,
+                                     on_delete=models.PROTECT, related_name="+")
+    source_row = models.PositiveIntegerField()
+    financial_year = models.CharField(max_length=7)
+    quarter = models.PositiveSmallIntegerField(null=True, blank=True)
+    area_level = models.CharField(max_length=10)
+    area_name = models.CharField(max_length=120)
+    force_name = models.CharField(max_length=120)
+    offence_code = models.CharField(max_length=20)
+    in_taxonomy = models.BooleanField(default=False)
+    offence_description = models.CharField(max_length=200, blank=True)
+    offence_group = models.CharField(max_length=80, blank=True)
+    offence_subgroup = models.CharField(max_length=80, blank=True)
+    count = models.IntegerField()  # Home Office adjustments can be negative
+
+    class Meta:
+        indexes = [models.Index(fields=["area_level", "area_name", "financial_year"]),
+                   models.Index(fields=["offence_code", "financial_year"])]
+
+    def __str__(self) -> str:
+        return f"{self.area_name} {self.financial_year} {self.offence_code}: {self.count}"
+
+
+class HarmWeight(models.Model):
+    """A crime harm index weight, keyed by Home Office offence code or offence subgroup
+    (`granularity`), with the index's name and source note."""
+
+    extract = models.ForeignKey(Extract, on_delete=models.CASCADE, related_name="+")
+    organisation = models.ForeignKey(Organisation, null=True, blank=True,
+                                     on_delete=models.PROTECT, related_name="+")
+    source_row = models.PositiveIntegerField()
+    index_name = models.CharField(max_length=120)
+    granularity = models.CharField(max_length=20)
+    key = models.CharField(max_length=120)
+    label = models.CharField(max_length=200, blank=True)
+    weight = models.FloatField()
+    taxonomy_keys = models.CharField(max_length=300, blank=True)
+    in_taxonomy = models.BooleanField(default=False)
+    raw_key = models.CharField(max_length=120, blank=True)
+    source_note = models.TextField(blank=True)
+
+    class Meta:
+        indexes = [models.Index(fields=["index_name", "granularity", "key"])]
+
+    def __str__(self) -> str:
+        return f"{self.index_name} {self.key}: {self.weight}"
+
+
+class PostcodeDistrictShare(models.Model):
+    """Outward postcode district → local authority, with the district's share in it (the
+    shares of a district total 1): apportions records that come by district."""
+
+    postcode_district = models.CharField(max_length=8)
+    local_authority_code = models.CharField(max_length=9)
+    share = models.FloatField()
+
+    class Meta:
+        constraints = [models.UniqueConstraint(fields=["postcode_district",
+                                                       "local_authority_code"],
+                                               name="unique_district_authority")]
+
+    def __str__(self) -> str:
+        return f"{self.postcode_district} → {self.local_authority_code} ({self.share:.2f})"

@@ -28,10 +28,13 @@ def extracts_of(partnership: Partnership) -> QuerySet[Extract]:
 
 
 def upload_choices(user, partnership: Partnership) -> dict:
-    """What this user may upload here: organisations and the sources with a parser."""
+    """What this user may upload here: organisations, and the sources with both a parser and
+    a loader (or a reference lookup), in the order sources.py lists them."""
+    from .loaders import LOADERS, LOOKUP_SOURCES
+
     organisations = access.organisations_for_upload(user, partnership)
-    keys = [*source_keys(), "geography"]
+    loadable = {key for key in source_keys() if key in LOADERS} | set(LOOKUP_SOURCES)
     can_reference = access.has_perm(user, Perm.UPLOAD_FOR_PARTNERSHIP, partnership)
-    choices = [(key, sources.SOURCES[key].label) for key in keys
-               if key in sources.SOURCES and (can_reference or not sources.SOURCES[key].reference)]
+    choices = [(key, spec.label) for key, spec in sources.SOURCES.items()
+               if key in loadable and (can_reference or not spec.reference)]
     return {"organisations": organisations, "sources": choices}

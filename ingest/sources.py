@@ -38,7 +38,35 @@ SOURCES: dict[str, SourceSpec] = {s.key: s for s in (
                "Office for National Statistics", OGL, reference=True),
     SourceSpec("population", _("ONS mid-year population estimates"), True, "",
                "Office for National Statistics", OGL, reference=True),
+    SourceSpec("census_ethnicity", _("Census 2021 ethnic group by area"), True, "",
+               "Office for National Statistics", OGL, reference=True),
+    SourceSpec("home_office_csp_counts",
+               _("Home Office police recorded crime by CSP or police force area"), True, "",
+               "Home Office", OGL, reference=True),
+    # The publisher and licence depend on the index: recorded on the extract when it loads
+    # (HARM_INDEX_PROVENANCE).
+    SourceSpec("harm_weights", _("Crime harm index weights"), True, "", reference=True),
+    SourceSpec("postcode_districts", _("Postcode district to local authority lookup"), True,
+               "", "Office for National Statistics (ONS Postcode Directory)", OGL,
+               reference=True),
 )}
+
+# Publisher and licence of the harm indices the harm_weights parser recognises by name.
+HARM_INDEX_PROVENANCE = {
+    "Cambridge Crime Harm Index": (
+        "Cambridge Centre for Evidence-Based Policing, University of Cambridge",
+        "Creative Commons (variant not stated by the publisher)"),
+    "ONS Crime Severity Score": ("Office for National Statistics", OGL),
+}
+LICENCE_NOT_STATED = "Not stated: check the publisher's terms"
+
+
+def harm_index_provenance(index_name: str, source_note: str = "") -> tuple[str, str]:
+    """(publisher, licence) of a harm index: known indices by name; for any other, the
+    file's own source note (or the index name) and a licence still to be checked."""
+    if index_name in HARM_INDEX_PROVENANCE:
+        return HARM_INDEX_PROVENANCE[index_name]
+    return (source_note or index_name)[:200], LICENCE_NOT_STATED
 
 
 def source(key: str) -> SourceSpec:
