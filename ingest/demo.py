@@ -1,7 +1,12 @@
 """Demo data: five financial years of synthetic extracts for the demo partnerships,
 generated here (ingest.synthetic) and loaded through the same path as an upload.
 
-Idempotent: a file already loaded is recognised by its checksum and not loaded again."""
+Reference data (geography, deprivation, population, Census ethnicity, the postcode
+district lookup) is open data; police occurrences, ISTV, admissions, youth justice and
+indicators are shared data, each supplied by the organisation of the right sector in the
+partnership's line-up under a sharing agreement (lawful basis s17a).
+
+Idempotent: a file already loaded (by name) is not loaded again."""
 
 import logging
 from dataclasses import dataclass
@@ -10,7 +15,7 @@ from datetime import date
 import pandas as pd
 from django.db import transaction
 
-from partners.models import Organisation, Partnership
+from partners.models import Organisation, Partnership, Sector
 from partners.reference import local_authorities
 
 from . import processing, services, synthetic
@@ -43,6 +48,32 @@ FORCES = (
     DemoForce("South Wales Police", ("W06000015",), ("cardiff-csp",), 2000, "canonical"),
 )
 
+# Outward postcode districts per local authority (synthetic: the outward codes of the
+# area, without any claim to the real boundaries). A district under two authorities is
+# split between them in the lookup, so its admissions are apportioned.
+DISTRICTS = {
+    "E06000058": ("BH1", "BH2", "BH3", "BH4", "BH5", "BH6", "BH7", "BH8", "BH9", "BH10",
+                  "BH11", "BH12", "BH13", "BH14", "BH15", "BH17", "BH23"),
+    "E06000059": ("DT1", "DT2", "DT3", "DT4", "DT5", "DT6", "DT7", "DT8", "DT9", "DT10",
+                  "DT11", "BH16", "BH18", "BH19", "BH20", "BH21", "BH23", "BH31"),
+    "E06000022": ("BA1", "BA2", "BS31", "BS39"),
+    "E06000023": ("BS1", "BS2", "BS3", "BS4", "BS5", "BS6", "BS7", "BS8", "BS9", "BS10",
+                  "BS11", "BS13", "BS14", "BS15", "BS16"),
+    "E06000024": ("BS20", "BS21", "BS22", "BS23", "BS24", "BS25", "BS29", "BS48", "BS49"),
+    "E06000025": ("BS16", "BS30", "BS32", "BS34", "BS35", "BS36", "BS37", "BS15"),
+    "E06000066": ("TA1", "TA2", "TA3", "TA4", "TA5", "TA6", "TA7", "TA8", "TA9", "BA2",
+                  "BA3", "BA4", "BA5", "BA6", "BS39"),
+    "W06000015": ("CF3", "CF5", "CF10", "CF11", "CF14", "CF15", "CF23", "CF24"),
+}
+ISTV_PER_YEAR = 800  # assault attendances a year at each health board's emergency department
+ADMISSIONS_PER_YEAR = 150  # emergency admissions for assault a year, per health board
+# Supplying sector -> the shared sources its seat uploads.
+SUPPLIED = {
+    Sector.HEALTH: ("istv", "hospital_admissions"),
+    Sector.YOUTH_JUSTICE: ("youth_justice",),
+    Sector.LOCAL_AUTHORITY: ("indicator",),
+}
+
 
 def seed() -> list[Extract]:
     codes = sorted({code for force in FORCES for code in force.codes})
@@ -52,16 +83,99 @@ def seed() -> list[Extract]:
     loaded = [_load(first, None, "geography", "demo-geography.csv", geography),
               _load(first, None, "geography", "demo-deprivation.csv",
                     synthetic.deprivation(geography, SEED))]
+    loaded += _denominators(first, geography)
+    loaded.append(_load(first, None, "postcode_districts", "demo-postcode-districts.csv",
+                        synthetic.postcode_district_lookup(
+                            {c: DISTRICTS[c] for c in codes if c in DISTRICTS}, SEED)))
     for index, force in enumerate(FORCES):
         loaded += _force(force, geography[geography["LAD19CD"].isin(force.codes)], index)
+    for index, (organisation, partnerships) in enumerate(_suppliers()):
+        loaded += _supplied(organisation, partnerships, geography, index)
     return loaded
+
+
+def _denominators(partnership: Partnership, geography: pd.DataFrame) -> list[Extract]:
+    """Five ONS mid-year estimates (one file each, as published) and Census 2021."""
+    years = [FIRST_FY + y for y in range(YEARS)]
+    population = synthetic.population(geography, years, SEED)
+    loaded = [_load(partnership, None, "population", f"demo-population-mid-{year}.csv",
+                    population[population["year"] == str(year)])
+              for year in years]  # fmt: skip
+    loaded.append(_load(partnership, None, "census_ethnicity", "demo-census-2021-ethnicity.csv",
+                        synthetic.census_ethnicity(geography, SEED)))
+    return loaded
+
+
+def _suppliers() -> list[tuple[Organisation, list[Partnership]]]:
+    """Each organisation of a supplying sector seated in a demo partnership, with the demo
+    partnerships it sits in (its agreement covers them all), in a stable order."""
+    slugs = [slug for force in FORCES for slug in force.partnerships]
+    partnerships = {p.slug: p for p in Partnership.objects.filter(slug__in=slugs)}
+    found: dict[int, tuple[Organisation, list[Partnership]]] = {}
+    for slug in slugs:
+        partnership = partnerships[slug]
+        seats = partnership.seats.select_related("organisation").filter(
+            organisation__sector__in=list(SUPPLIED)).order_by("organisation__name")
+        for seat in seats:
+            organisation = seat.organisation
+            found.setdefault(organisation.pk, (organisation, []))[1].append(partnership)
+    return list(found.values())
+
+
+def _supplied(organisation: Organisation, partnerships: list[Partnership],
+              geography: pd.DataFrame, index: int) -> list[Extract]:
+    """The shared data one organisation supplies, for its local authorities."""
+    codes = [c for c in organisation.local_authority_codes if c in set(geography["LAD19CD"])]
+    if not codes:
+        return []
+    keys = SUPPLIED[organisation.sector]
+    _agreement(organisation, partnerships, keys)
+    home, seed, slug = partnerships[0], SEED + 100 + index, organisation.slug
+    names = dict(zip(geography["LAD19CD"], geography["LAD19NM"], strict=False))
+    areas = {code: names[code] for code in codes}
+    if organisation.sector == Sector.HEALTH:
+        site = f"SYN{index + 1:02d}"  # one emergency department per health board
+        istv = synthetic.istv(FIRST_FY, YEARS, ISTV_PER_YEAR, seed, site_code=site)
+        districts = sorted({d for code in codes for d in DISTRICTS.get(code, ())})
+        admissions = synthetic.hospital_admissions(FIRST_FY, YEARS, ADMISSIONS_PER_YEAR, seed,
+                                                   postcode_districts=districts)
+        # ISTV is shared by reporting period (the quarter of arrival), so files split by it.
+        return [*_by_year(home, organisation, "istv", istv,
+                          _year_of(istv["Reporting period start date"])),
+                *_by_year(home, organisation, "hospital_admissions", admissions,
+                          _year_of(admissions["Admission Date"]))]
+    if organisation.sector == Sector.YOUTH_JUSTICE:
+        frame = synthetic.youth_justice(areas, FIRST_FY, YEARS, seed)
+        return [_load(home, organisation, "youth_justice", f"demo-{slug}-youth-justice.csv",
+                      frame)]
+    frame = synthetic.indicator(areas, FIRST_FY, YEARS, seed,
+                                geography[geography["LAD19CD"].isin(codes)])
+    return [_load(home, organisation, "indicator", f"demo-{slug}-indicators.csv", frame)]
+
+
+def _year_of(stamps: pd.Series) -> pd.Series:
+    dates = pd.to_datetime(stamps, dayfirst=True, format="mixed")
+    start = dates.dt.year - (dates.dt.month < 4)
+    return start.astype(str) + "-" + ((start + 1) % 100).astype(str).str.zfill(2)
+
+
+def _by_year(partnership, organisation, source: str, frame: pd.DataFrame,
+             years: pd.Series) -> list[Extract]:
+    """One file per financial year of the demo, as a partner shares a year's data (the
+    few attendances of the last March that reached A&E in April fall in a reporting
+    period after the demo's years, and are left out)."""
+    shown = {f"{FIRST_FY + y}-{(FIRST_FY + y + 1) % 100:02d}" for y in range(YEARS)}
+    return [_load(partnership, organisation, source,
+                  f"demo-{organisation.slug}-{source.replace('_', '-')}-{fy}.csv",
+                  frame.loc[rows.index])
+            for fy, rows in frame.index.to_series().groupby(years) if fy in shown]  # fmt: skip
 
 
 def _force(force: DemoForce, geography: pd.DataFrame, index: int) -> list[Extract]:
     organisation = Organisation.objects.get(name=force.name)
     partnerships = list(Partnership.objects.filter(slug__in=force.partnerships))
     home = next(p for p in partnerships if p.slug == force.partnerships[0])
-    _agreement(organisation, partnerships)
+    _agreement(organisation, partnerships, ("police_occurrences",))
     frame = synthetic.police_occurrences(geography, FIRST_FY, YEARS, force.rows_per_year,
                                          SEED + index, header_style=force.header_style)
     if force.header_style != "canonical":
@@ -80,13 +194,14 @@ def _financial_year(frame: pd.DataFrame, style: str) -> pd.Series:
     return start.astype(str) + "/" + ((start + 1) % 100).astype(str).str.zfill(2)
 
 
-def _agreement(organisation: Organisation, partnerships: list[Partnership]) -> None:
+def _agreement(organisation: Organisation, partnerships: list[Partnership],
+               source_keys) -> None:
     reference = f"DEMO-ISA-{organisation.slug.upper()}"
     if SharingAgreement.objects.filter(reference=reference).exists():
         return
     services.agreement_add(
         reference=reference, organisation=organisation, partnerships=partnerships,
-        source_keys=["police_occurrences"], lawful_basis="s17a", retention_days=6 * 365,
+        source_keys=list(source_keys), lawful_basis="s17a", retention_days=6 * 365,
         starts_on=date(FIRST_FY, 4, 1), review_on=date(2026, 3, 31))
 
 

@@ -1,15 +1,23 @@
 from celery import shared_task
+from django.conf import settings
 
 from . import processing
+from .models import Extract
 
 
-@shared_task
-def extract_process(extract_id: int) -> str:
-    """Scan, validate and load one extract. Safe to run twice: the claim is conditional."""
+@shared_task(bind=True, max_retries=3)
+def extract_process(self, extract_id: int) -> str:
+    """Scan, validate and load one extract. Safe to run twice: the claim is conditional.
+
+    A message redelivered because its worker died finds the extract still 'processing'
+    under a fresh claim: rather than drop it (leaving the extract stuck), try again once
+    the claim has gone stale, when no worker can still hold it."""
     extract = processing.claim(extract_id)
-    if extract is None:
-        return "skipped"
-    return processing.process(extract).status
+    if extract is not None:
+        return processing.process(extract).status
+    if Extract.objects.filter(pk=extract_id, status=Extract.Status.PROCESSING).exists():
+        raise self.retry(countdown=settings.CELERY_TASK_TIME_LIMIT + 60)
+    return "skipped"
 
 
 @shared_task

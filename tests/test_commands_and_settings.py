@@ -122,18 +122,62 @@ def test_production_settings_pass_the_deploy_check():
 def test_seed_demo_loads_synthetic_extracts_through_the_upload_path(db, monkeypatch):
     from dataclasses import replace
 
+    from django.db.models import Sum
+
     from ingest import demo as ingest_demo
-    from ingest.models import ColumnMapping, Extract, PoliceOccurrence
+    from ingest.models import (
+        CensusEthnicity,
+        ColumnMapping,
+        Extract,
+        HospitalAdmission,
+        IndicatorValue,
+        IstvAttendance,
+        PoliceOccurrence,
+        PopulationEstimate,
+        PostcodeDistrictShare,
+        SharingAgreement,
+        YouthJusticeAggregate,
+    )
 
     monkeypatch.setattr(ingest_demo, "YEARS", 2)
+    monkeypatch.setattr(ingest_demo, "LSOAS_PER_LA", 6)
+    monkeypatch.setattr(ingest_demo, "ISTV_PER_YEAR", 60)
+    monkeypatch.setattr(ingest_demo, "ADMISSIONS_PER_YEAR", 30)
     monkeypatch.setattr(ingest_demo, "FORCES", tuple(
         replace(force, rows_per_year=150) for force in ingest_demo.FORCES))
     out = run("seed_demo")
-    assert "Demo data: 8 extract(s) loaded" in out
+    # geography 2, population 2 (a file per mid-year), census 1, postcode districts 1,
+    # police 3 forces x 2 years, ISTV and admissions 5 health boards x 2 sources x 2 years,
+    # youth justice 7 services, indicators 8 councils.
+    expected = 2 + 2 + 1 + 1 + 6 + 20 + 7 + 8
+    assert f"Demo data: {expected} extract(s) loaded" in out
+    assert Extract.objects.count() == expected
     assert not Extract.objects.exclude(status=Extract.Status.LOADED).exists()
-    assert PoliceOccurrence.objects.count() == sum(
-        Extract.objects.values_list("rows_loaded", flat=True).filter(
-            source="police_occurrences"))
+    assert not Extract.objects.filter(rows_rejected__gt=0).exists()
+    by_source = dict(Extract.objects.values_list("source").annotate(n=Sum("rows_loaded")))
+    assert set(by_source) == {
+        "geography", "population", "census_ethnicity", "postcode_districts",
+        "police_occurrences", "istv", "hospital_admissions", "youth_justice", "indicator"}
+    for source, model in (("police_occurrences", PoliceOccurrence), ("istv", IstvAttendance),
+                          ("youth_justice", YouthJusticeAggregate),
+                          ("indicator", IndicatorValue), ("population", PopulationEstimate),
+                          ("census_ethnicity", CensusEthnicity),
+                          ("postcode_districts", PostcodeDistrictShare)):
+        assert model.objects.count() == by_source[source], source
+    # Admissions are apportioned by postcode district: shares sum to the rows loaded.
+    admissions = HospitalAdmission.objects.aggregate(n=Sum("share"))["n"]
+    assert round(admissions, 6) == by_source["hospital_admissions"]
+    assert HospitalAdmission.objects.filter(apportioned=True).exists()
+    assert not HospitalAdmission.objects.filter(local_authority_code="").exists()
+    assert PopulationEstimate.objects.values("year").distinct().count() == 2
+    fte = YouthJusticeAggregate.objects.filter(measure="first_time_entrants")
+    assert fte.count() == 8 * 2  # per local authority and financial year
+    assert {"Deliberate fires", "MARAC cases discussed", "Permanent exclusions"} <= set(
+        IndicatorValue.objects.values_list("measure", flat=True))
+    shared = Extract.objects.exclude(source__in=["geography", "population", "census_ethnicity",
+                                                 "postcode_districts"])
+    assert not shared.filter(agreement=None).exists()
+    assert set(SharingAgreement.objects.values_list("lawful_basis", flat=True)) == {"s17a"}
     assert ColumnMapping.objects.filter(name="Dorset Police Niche export").exists()
-    assert "0 extract(s) loaded, 8 already there" in run("seed_demo")
-    assert Extract.objects.count() == 8
+    assert f"0 extract(s) loaded, {expected} already there" in run("seed_demo")
+    assert Extract.objects.count() == expected

@@ -10,7 +10,8 @@ parsers; `frame.to_csv(path, index=False)` writes the file a partner would uploa
     areas.py        geography(), deprivation(): ONS-layout lookup and IMD 2019 ranks
     occurrences.py  police_occurrences(): a force extract, canonical or Niche-style headings
     offences.py     the offence mix and its shapes (flags, ages, trends, non-recent)
-    health.py       istv() A&E assault attendances, hospital_admissions() by ICD-10 cause
+    health.py       istv() A&E assault attendances, hospital_admissions() by ICD-10 cause,
+                    postcode_district_lookup() to apportion admissions
     aggregates.py   youth_justice(), indicator(): partner aggregates by period and area
     denominators.py population() ONS mid-year estimates, census_ethnicity() Census 2021
 """
@@ -18,7 +19,7 @@ parsers; `frame.to_csv(path, index=False)` writes the file a partner would uploa
 from .aggregates import indicator, youth_justice
 from .areas import deprivation, geography
 from .denominators import census_ethnicity, population
-from .health import hospital_admissions, istv
+from .health import hospital_admissions, istv, postcode_district_lookup
 from .occurrences import NICHE_HEADINGS, police_occurrences
 
 __all__ = [
@@ -31,5 +32,6 @@ __all__ = [
     "istv",
     "police_occurrences",
     "population",
+    "postcode_district_lookup",
     "youth_justice",
 ]

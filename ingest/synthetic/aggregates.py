@@ -1,9 +1,10 @@
 """Synthetic partner aggregates: youth justice figures and any indicator by period × area.
 
-Youth justice: one row per local authority and financial year, as a youth justice
-service reports to its partnership: first-time entrants aged 10-17 (falling, as in BCP:
-79, 54, 31), their rate per 100,000 children, the reoffending rate, Outcome 22 diversions
-and knife possession by children.
+Youth justice: the aggregate layout the `youth_justice` parser takes, one row per
+financial year, local authority and measure, as a youth justice service reports to its
+partnership: first-time entrants aged 10-17 (falling, as in BCP: 79, 54, 31), their rate
+per 100,000 children, the proven reoffending rate, Outcome 22 diversions and knife
+possession by children.
 
 Indicators: the long layout the `indicator` source takes from any organisation: period,
 area code and name, measure, value, unit and source on every row. Fire service deliberate
@@ -16,10 +17,11 @@ import pandas as pd
 
 from . import common
 
-YOUTH_JUSTICE_COLUMNS = (
-    "Financial Year", "Local Authority Code", "Local Authority", "First Time Entrants",
-    "FTE Rate per 100,000 aged 10-17", "Proven Reoffending Rate (%)",
-    "Outcome 22 Diversions", "Knife Possession Offences (aged 10-17)",
+YOUTH_JUSTICE_COLUMNS = ("Financial year", "Local authority code", "Local authority",
+                         "Measure", "Value")  # fmt: skip
+YOUTH_JUSTICE_MEASURES = (
+    "First time entrants", "FTE rate per 100,000 aged 10-17", "Proven reoffending rate",
+    "Outcome 22 diversions", "Knife possession offences",
 )  # fmt: skip
 INDICATOR_COLUMNS = ("Period", "Area Code", "Area Name", "Measure", "Value", "Unit", "Source")
 # measure -> (unit, source, level per 100,000 residents or a percentage, yearly trend)
@@ -46,12 +48,14 @@ def youth_justice(
         level = rng.uniform(180, 320)  # first-time entrants per 100,000 in the first year
         for y in range(years):
             fte = int(rng.poisson(level * 0.78**y * children / 100_000))
-            rows.append((
-                common.financial_year_label(start_fy + y), code, name, fte,
-                round(100_000 * fte / children, 1), round(rng.uniform(25, 40), 1),
+            values = (
+                fte, round(100_000 * fte / children, 1), round(rng.uniform(25, 40), 1),
                 int(rng.poisson(20 * 1.15**y * children / 25_000)),
                 int(rng.poisson(12 * 1.1**y * children / 25_000)),
-            ))  # fmt: skip
+            )  # fmt: skip
+            year = common.financial_year_label(start_fy + y)
+            rows += [(year, code, name, measure, value)
+                     for measure, value in zip(YOUTH_JUSTICE_MEASURES, values, strict=True)]
     return common.frame({c: [str(r[i]) for r in rows] for i, c in enumerate(YOUTH_JUSTICE_COLUMNS)})
 
 

@@ -2,7 +2,8 @@
 
 ISTV: the Information Sharing to Tackle Violence minimum data set (NHS Data Dictionary,
 ISB 1594), one row per assault attendance, as an emergency department shares it each
-quarter: the reporting period and site on every row, then arrival and assault date-times,
+quarter (headings are the data set's element names, as the istv parser reads them): the
+reporting period and site on every row, then arrival and assault date-times,
 assault method (weapon), the method's free-text description when "Other", the location
 type and a free-text location description. The free text names kinds of places, never a
 person, an address or a postcode.
@@ -10,6 +11,11 @@ person, an address or a postcode.
 Admissions: one row per emergency admission with an assault external cause (ICD-10
 X85-Y09, any diagnosis position); X99 is assault by sharp object, the VRU core measure
 for under 25s. Areas come as outward postcode districts (BH1), which is depersonalised.
+
+postcode_district_lookup(): the postcode district -> local authority shares the
+`postcode_districts` source takes (postcode_district, local_authority_code, share), so
+admissions can be apportioned; a district listed under several authorities is split
+between them at random shares that total 1.
 """
 
 from collections.abc import Sequence
@@ -19,11 +25,12 @@ import pandas as pd
 
 from . import common
 
+# The NHS Data Dictionary element names, as the istv parser takes them.
 ISTV_COLUMNS = (
-    "Reporting Period Start Date", "Reporting Period End Date", "Site Code",
-    "Arrival Date Time", "Assault Date Time", "Assault Method",
-    "Assault Method Other Description", "Assault Location Type",
-    "Assault Location Description",
+    "Reporting period start date", "Reporting period end date", "Site code (of treatment)",
+    "Arrival date and time at accident and emergency department", "Assault date and time",
+    "Assault method", "Assault method other description", "Assault location type",
+    "Assault location description",
 )  # fmt: skip
 ASSAULT_METHODS = {
     "Body part (e.g. punched, kicked)": 55, "Blunt object": 8,
@@ -63,6 +70,7 @@ ICD10_ASSAULT = {
 }
 AGE_BANDS = ("0-9", "10-14", "15-19", "20-24", "25-34", "35-44", "45-54", "55-64", "65+")
 AGE_SHARES = {"X99": (1, 5, 20, 19, 24, 15, 9, 5, 2), "other": (3, 3, 11, 14, 24, 19, 14, 8, 4)}
+LOOKUP_COLUMNS = ("postcode_district", "local_authority_code", "share")
 DEFAULT_DISTRICTS = ("BH1", "BH2", "BH3", "BH4", "BH5", "BH6", "BH7", "BH8", "BH9", "BH10",
                      "BH11", "BH12", "BH13", "BH14", "BH15", "BH17", "BH23")  # fmt: skip
 
@@ -112,7 +120,9 @@ def istv(start_fy: int, years: int, rows_per_year: int, seed: int, site_code: st
     first = np.concatenate(([0], np.cumsum(counts)[:-1]))
     described = common.labels(texts, first[place] + rng.integers(0, 1000, n) % counts[place])
     start, end = _quarter_bounds(arrival)
-    assault_text = np.where(rng.random(n) < 0.9, _stamp_text(assault), "")
+    # The assault date is mandatory in the data set: when the patient cannot say the time,
+    # departments record their best estimate, so every row has a date and time.
+    assault_text = _stamp_text(assault)
     return common.frame(dict(zip(ISTV_COLUMNS, [
         start, end, np.full(n, site_code, dtype=object), _stamp_text(arrival), assault_text,
         common.labels(methods, method), other, common.labels(list(LOCATIONS), place),
@@ -146,3 +156,20 @@ def hospital_admissions(
         "ICD-10 Code": common.labels(codes, cause),
         "ICD-10 Description": common.labels([d for d, _ in ICD10_ASSAULT.values()], cause),
     })  # fmt: skip
+
+
+def postcode_district_lookup(districts: dict[str, Sequence[str]], seed: int) -> pd.DataFrame:
+    """Postcode district -> local authority shares. `districts`: local authority code ->
+    its outward postcode districts; a district under several authorities is split."""
+    rng = common.stream(seed, "postcode_districts")
+    by_district: dict[str, list[str]] = {}
+    for code, outward in districts.items():
+        for district in outward:
+            by_district.setdefault(district, []).append(code)
+    rows = []
+    for district, codes in by_district.items():
+        shares = np.round(rng.dirichlet(np.full(len(codes), 4.0)), 3)
+        shares[-1] = round(1 - shares[:-1].sum(), 3)
+        rows += [(district, code, f"{share:.3f}") for code, share in
+                 zip(codes, shares, strict=True)]  # fmt: skip
+    return common.frame({c: [r[i] for r in rows] for i, c in enumerate(LOOKUP_COLUMNS)})

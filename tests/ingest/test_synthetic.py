@@ -9,12 +9,18 @@ import pandas as pd
 import pytest
 
 from ingest import synthetic
+from ingest.parsers import census_ethnicity as census_parser
 from ingest.parsers import geography as geography_parser
+from ingest.parsers import hospital_admissions as admissions_parser
+from ingest.parsers import indicator as indicator_parser
+from ingest.parsers import istv as istv_parser
 from ingest.parsers import police_occurrences as po
+from ingest.parsers import population as population_parser
+from ingest.parsers import youth_justice as youth_justice_parser
 from ingest.parsers.mapping import mapping_from, propose_mapping
 from ingest.parsers.pii import PiiScanner
 from ingest.parsers.reading import read_table
-from ingest.synthetic import denominators, health, occurrences
+from ingest.synthetic import aggregates, denominators, health, occurrences
 
 TODAY = dt.date(2025, 1, 15)
 LAS = {"E06000058": "Bournemouth, Christchurch and Poole", "E06000059": "Dorset"}
@@ -257,21 +263,30 @@ def test_generation_is_fast():
 def test_istv():
     frame = synthetic.istv(2022, 2, 2_000, seed=4)
     assert list(frame.columns) == list(health.ISTV_COLUMNS)
-    arrival = pd.to_datetime(frame["Arrival Date Time"], format="%d/%m/%Y %H:%M")
-    start = pd.to_datetime(frame["Reporting Period Start Date"], format="%d/%m/%Y")
-    end = pd.to_datetime(frame["Reporting Period End Date"], format="%d/%m/%Y")
+    arrival = pd.to_datetime(frame[istv_parser.ARRIVAL], format="%d/%m/%Y %H:%M")
+    start = pd.to_datetime(frame[istv_parser.PERIOD_START], format="%d/%m/%Y")
+    end = pd.to_datetime(frame[istv_parser.PERIOD_END], format="%d/%m/%Y")
     assert (start <= arrival).all() and (arrival < end + pd.Timedelta(days=1)).all()
-    assault = pd.to_datetime(frame["Assault Date Time"], format="%d/%m/%Y %H:%M")
-    assert (assault.dropna() <= arrival[assault.notna()]).all()
-    assert 0.05 < assault.isna().mean() < 0.15
-    method = frame["Assault Method"].value_counts(normalize=True)
+    assault = pd.to_datetime(frame[istv_parser.ASSAULT], format="%d/%m/%Y %H:%M")
+    assert assault.notna().all()  # mandatory in the data set
+    assert (assault <= arrival).all()
+    method = frame[istv_parser.METHOD].value_counts(normalize=True)
     assert method.index[0] == "Body part (e.g. punched, kicked)"
     assert 0.03 < method["Knife or other sharp object"] < 0.09
-    other = frame["Assault Method"] == "Other"
-    assert (frame.loc[other, "Assault Method Other Description"] != "").all()
-    assert (frame.loc[~other, "Assault Method Other Description"] == "").all()
-    assert not frame["Assault Location Description"].str.contains(r"\d").any()
+    other = frame[istv_parser.METHOD] == "Other"
+    assert (frame.loc[other, istv_parser.METHOD_OTHER] != "").all()
+    assert (frame.loc[~other, istv_parser.METHOD_OTHER] == "").all()
+    assert not frame[istv_parser.LOCATION].str.contains(r"\d").any()
     assert clean(frame)
+
+
+def test_istv_parses_with_no_errors():
+    frame = synthetic.istv(2019, 5, 1_000, seed=4)
+    result = istv_parser.parse(frame, today=TODAY)
+    assert result.errors.empty
+    assert result.summary.rows_loaded == 5_000
+    assert result.summary.unrecognised_weapon == 0
+    assert result.summary.unrecognised_location_type == 0
 
 
 def test_hospital_admissions():
@@ -289,14 +304,43 @@ def test_hospital_admissions():
 
 def test_youth_justice_first_time_entrants_fall():
     frame = synthetic.youth_justice(LAS, 2021, 4, seed=4)
-    assert list(frame.columns[:4]) == ["Financial Year", "Local Authority Code",
-                                       "Local Authority", "First Time Entrants"]  # fmt: skip
-    assert len(frame) == 8
-    for _, rows in frame.groupby("Local Authority Code"):
-        fte = rows["First Time Entrants"].astype(int)
-        assert fte.iloc[-1] < fte.iloc[0]
-    assert frame["Financial Year"].unique().tolist() == ["2021/22", "2022/23", "2023/24",
-                                                         "2024/25"]  # fmt: skip
+    assert list(frame.columns) == ["Financial year", "Local authority code", "Local authority",
+                                   "Measure", "Value"]  # fmt: skip
+    assert len(frame) == 2 * 4 * len(aggregates.YOUTH_JUSTICE_MEASURES)
+    fte = frame[frame["Measure"] == "First time entrants"]
+    for _, rows in fte.groupby("Local authority code"):
+        values = rows["Value"].astype(int)
+        assert values.iloc[-1] < values.iloc[0]
+    assert fte["Financial year"].unique().tolist() == ["2021/22", "2022/23", "2023/24",
+                                                       "2024/25"]  # fmt: skip
+
+
+def test_youth_justice_parses_as_aggregates_with_no_errors():
+    frame = synthetic.youth_justice(LAS, 2019, 5, seed=4)
+    result = youth_justice_parser.parse(frame, today=TODAY)
+    assert result.layout == "aggregate"
+    assert result.errors.empty
+    assert result.summary.rows_loaded == len(frame)
+    assert {"first_time_entrants", "reoffending_rate", "outcome22_diversions",
+            "knife_possession"} <= set(result.summary.by_category)  # fmt: skip
+
+
+@pytest.mark.parametrize("name", ["hospital_admissions", "indicator", "population",
+                                  "census_ethnicity"])  # fmt: skip
+def test_the_other_generators_parse_with_no_errors(places, name):
+    frames = {
+        "hospital_admissions": lambda: synthetic.hospital_admissions(2019, 5, 500, 4),
+        "indicator": lambda: synthetic.indicator(LAS, 2019, 5, 4, places),
+        "population": lambda: synthetic.population(places, range(2019, 2024), 4),
+        "census_ethnicity": lambda: synthetic.census_ethnicity(places, 4),
+    }
+    parsers = {"hospital_admissions": admissions_parser, "indicator": indicator_parser,
+               "population": population_parser, "census_ethnicity": census_parser}
+    frame = frames[name]()
+    kwargs = {} if name == "census_ethnicity" else {"today": TODAY}
+    result = parsers[name].parse(frame, **kwargs)
+    assert result.errors.empty
+    assert result.summary.rows_loaded == len(frame)
 
 
 def test_indicators(places):

@@ -128,3 +128,20 @@ def test_purge_after_retention(world, street_csv):
     extract.refresh_from_db()
     assert extract.status == Extract.Status.PURGED and extract.sha256
     assert not StreetCrime.objects.exists()
+
+
+def test_redelivered_task_for_a_live_claim_retries_later(world, street_csv):
+    """A worker died mid-load: the redelivered message must come back, not be dropped."""
+    from celery.exceptions import Retry
+
+    from ingest import processing, tasks
+
+    extract = services.extract_receive(
+        partnership=world.home, organisation=None, source_key="geography",
+        filename="g.csv", chunks=[b"LSOA11CD,LSOA11NM,WD19CD,WD19NM,LAD19CD,LAD19NM\n"],
+        uploaded_by=None, enqueue=False)
+    assert processing.claim(extract.pk) is not None  # the worker that then died
+    with pytest.raises(Retry):
+        tasks.extract_process.apply(args=[extract.pk], throw=True)
+    Extract.objects.filter(pk=extract.pk).update(status=Extract.Status.REFUSED)
+    assert tasks.extract_process.apply(args=[extract.pk]).get() == "skipped"

@@ -329,10 +329,8 @@ def test_ambulance_callouts_are_placed_by_lsoa(world, geography,
 # --- youth justice ----------------------------------------------------------------------------
 
 def youth_aggregate_frame(start_fy=2022, years=2):
-    wide = synthetic.youth_justice(LAS, start_fy, years, seed=2)
-    long = wide.melt(id_vars=["Financial Year", "Local Authority Code", "Local Authority"],
-                     var_name="Measure", value_name="Value")
-    return long.drop(columns="Local Authority")
+    return synthetic.youth_justice(LAS, start_fy, years, seed=2).drop(
+        columns="Local authority")
 
 
 def test_youth_justice_cohort_and_aggregates_load_into_their_tables(
