@@ -53,10 +53,14 @@ def coverage(partnership: Partnership, *, last_fy: int, years: int = 3) -> dict:
         row = (extract.organisation.name if extract.organisation else extract.publisher,
                extract.source)
         expected.add(row)
-        target = loaded if extract.status == Extract.Status.LOADED else replaced
-        target[row].update(months(extract.period_start, extract.period_end))
         if extract.status == Extract.Status.LOADED:
             _add_quality(quality[extract.source], extract)
+        spec = sources.SOURCES.get(extract.source)
+        if spec is not None and spec.reference:
+            expected.discard(row)  # yearly reference data: not shared by quarter
+            continue
+        target = loaded if extract.status == Extract.Status.LOADED else replaced
+        target[row].update(months(extract.period_start, extract.period_end))
     rows = [{"organisation": org, "source": sources.SOURCES[key].label if key in sources.SOURCES
              else key, "cells": [_state(q, loaded[(org, key)], replaced[(org, key)])
                                  for q in columns]}
