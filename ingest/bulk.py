@@ -38,7 +38,9 @@ def prepare(model, frame: pd.DataFrame) -> pd.DataFrame:
             values = values.fillna(False).astype(bool)
         elif isinstance(field, models.CharField | models.TextField):
             values = values.astype("string").fillna("" if not field.null else pd.NA)
-            values = values.str.slice(0, field.max_length) if field.max_length else values
+            # Cut only when something is too long: slicing every cell costs seconds a million.
+            if field.max_length and (values.str.len() > field.max_length).any():
+                values = values.str.slice(0, field.max_length)
         out[name] = values
     return pd.DataFrame(out, index=frame.index)
 
