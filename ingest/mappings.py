@@ -87,9 +87,3 @@ def confirm(*, extract: Extract, mapping: dict[str, str], name: str, user) -> Co
     locked.save()
     transaction.on_commit(lambda: extract_process.delay(locked.pk))
     return saved
-
-
-def fields() -> list[dict]:
-    return [{"field": name, "required": name in po.REQUIRED_FIELDS} for name in po.FIELDS]
-
-

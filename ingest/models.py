@@ -227,20 +227,36 @@ class LocalAuthority(models.Model):
 
 # --- Canonical records ---------------------------------------------------------------------
 
-class StreetCrime(models.Model):
-    """One crime or ASB incident from data.police.uk's street-level files."""
+class SharedRecord(models.Model):
+    """A record from an extract, supplied by an organisation."""
 
     extract = models.ForeignKey(Extract, on_delete=models.CASCADE, related_name="+")
     organisation = models.ForeignKey(Organisation, on_delete=models.PROTECT, related_name="+")
+
+    class Meta:
+        abstract = True
+
+
+class PlacedRecord(SharedRecord):
+    """A record placed in areas by its LSOA (see ingest/placement.py)."""
+
+    lsoa_code = models.CharField(max_length=9, blank=True)
+    lsoa_vintage = models.PositiveSmallIntegerField(null=True, blank=True)
+    ward_code = models.CharField(max_length=9, blank=True)
+    local_authority_code = models.CharField(max_length=9, blank=True)
+
+    class Meta:
+        abstract = True
+
+
+class StreetCrime(PlacedRecord):
+    """One crime or ASB incident from data.police.uk's street-level files."""
+
     month = models.DateField()
     crime_id = models.CharField(max_length=64, blank=True)
     crime_type = models.CharField(max_length=60)
     category = models.CharField(max_length=40)
     outcome = models.CharField(max_length=120, blank=True)
-    lsoa_code = models.CharField(max_length=9, blank=True)
-    lsoa_vintage = models.PositiveSmallIntegerField(null=True, blank=True)
-    ward_code = models.CharField(max_length=9, blank=True)
-    local_authority_code = models.CharField(max_length=9, blank=True)
     longitude = models.FloatField(null=True, blank=True)
     latitude = models.FloatField(null=True, blank=True)
     location = models.CharField(max_length=200, blank=True)
@@ -253,11 +269,9 @@ class StreetCrime(models.Model):
         return f"{self.crime_type} {self.month:%Y-%m} {self.lsoa_code}"
 
 
-class PoliceOccurrence(models.Model):
+class PoliceOccurrence(PlacedRecord):
     """One crime occurrence from a force's depersonalised extract."""
 
-    extract = models.ForeignKey(Extract, on_delete=models.CASCADE, related_name="+")
-    organisation = models.ForeignKey(Organisation, on_delete=models.PROTECT, related_name="+")
     occurrence_ref = models.CharField(max_length=64)
     committed_date = models.DateField()
     committed_time = models.CharField(max_length=5, blank=True)
@@ -269,10 +283,6 @@ class PoliceOccurrence(models.Model):
     offence_group = models.CharField(max_length=80, blank=True)
     offence_subgroup = models.CharField(max_length=80, blank=True)
     weapon_type = models.CharField(max_length=30, blank=True)
-    lsoa_code = models.CharField(max_length=9, blank=True)
-    lsoa_vintage = models.PositiveSmallIntegerField(null=True, blank=True)
-    ward_code = models.CharField(max_length=9, blank=True)
-    local_authority_code = models.CharField(max_length=9, blank=True)
     beat = models.CharField(max_length=40, blank=True)
     location_type = models.CharField(max_length=30, blank=True)
     public_place = models.BooleanField(default=False)
@@ -336,11 +346,9 @@ class OptionalBooleanField(models.Field):
         return super().formfield(**{"form_class": forms.NullBooleanField, **kwargs})
 
 
-class IstvAttendance(models.Model):
+class IstvAttendance(SharedRecord):
     """One assault attendance at an emergency department (ISTV minimum data set)."""
 
-    extract = models.ForeignKey(Extract, on_delete=models.CASCADE, related_name="+")
-    organisation = models.ForeignKey(Organisation, on_delete=models.PROTECT, related_name="+")
     source_row = models.PositiveIntegerField()
     attended_at = models.DateTimeField(null=True, blank=True)
     assaulted_at = models.DateTimeField()
@@ -361,15 +369,13 @@ class IstvAttendance(models.Model):
         return f"{self.site_code} {self.assaulted_at:%Y-%m-%d} {self.weapon}"
 
 
-class HospitalAdmission(models.Model):
+class HospitalAdmission(PlacedRecord):
     """An admission for assault (ICD-10 X85-Y09). Placed by LSOA when the file gives one;
     otherwise by outward postcode district, apportioned to local authorities by the loaded
     lookup: one row per (admission, local authority) with `share` the fraction of the
     admission in that authority, so sums of `share` are admissions (estimates where
     `apportioned`)."""
 
-    extract = models.ForeignKey(Extract, on_delete=models.CASCADE, related_name="+")
-    organisation = models.ForeignKey(Organisation, on_delete=models.PROTECT, related_name="+")
     source_row = models.PositiveIntegerField()
     admitted_on = models.DateField()
     icd10_codes = models.CharField(max_length=200)
@@ -380,10 +386,6 @@ class HospitalAdmission(models.Model):
     under_25 = OptionalBooleanField()
     sex = models.CharField(max_length=10, blank=True)
     postcode_district = models.CharField(max_length=8, blank=True)
-    lsoa_code = models.CharField(max_length=9, blank=True)
-    lsoa_vintage = models.PositiveSmallIntegerField(null=True, blank=True)
-    ward_code = models.CharField(max_length=9, blank=True)
-    local_authority_code = models.CharField(max_length=9, blank=True)
     share = models.FloatField(default=1.0)
     apportioned = models.BooleanField(default=False)
     admission_reference = models.CharField(max_length=64, blank=True)
@@ -397,19 +399,13 @@ class HospitalAdmission(models.Model):
         return f"{self.assault_code} {self.admitted_on} {self.local_authority_code}"
 
 
-class AmbulanceCallout(models.Model):
+class AmbulanceCallout(PlacedRecord):
     """One ambulance call-out (several vehicles to one incident are one call-out)."""
 
-    extract = models.ForeignKey(Extract, on_delete=models.CASCADE, related_name="+")
-    organisation = models.ForeignKey(Organisation, on_delete=models.PROTECT, related_name="+")
     source_row = models.PositiveIntegerField()
     called_at = models.DateTimeField()
     category = models.CharField(max_length=20)
     category_detail = models.CharField(max_length=200, blank=True)
-    lsoa_code = models.CharField(max_length=9, blank=True)
-    lsoa_vintage = models.PositiveSmallIntegerField(null=True, blank=True)
-    ward_code = models.CharField(max_length=9, blank=True)
-    local_authority_code = models.CharField(max_length=9, blank=True)
     postcode_district = models.CharField(max_length=8, blank=True)
     incident_reference = models.CharField(max_length=64, blank=True)
     financial_year = models.CharField(max_length=7, db_index=True)
@@ -422,11 +418,9 @@ class AmbulanceCallout(models.Model):
         return f"{self.category} {self.called_at:%Y-%m-%d %H:%M}"
 
 
-class YouthJusticeRecord(models.Model):
+class YouthJusticeRecord(SharedRecord):
     """A child's offence from a youth justice service's cohort records (pseudonymised)."""
 
-    extract = models.ForeignKey(Extract, on_delete=models.CASCADE, related_name="+")
-    organisation = models.ForeignKey(Organisation, on_delete=models.PROTECT, related_name="+")
     source_row = models.PositiveIntegerField()
     child_reference = models.CharField(max_length=64)
     age = models.PositiveSmallIntegerField()
@@ -446,12 +440,10 @@ class YouthJusticeRecord(models.Model):
         return f"{self.child_reference} {self.offence_date}"
 
 
-class YouthJusticeAggregate(models.Model):
+class YouthJusticeAggregate(SharedRecord):
     """A youth justice measure (first-time entrants, reoffending rate...) for a financial
     year and area."""
 
-    extract = models.ForeignKey(Extract, on_delete=models.CASCADE, related_name="+")
-    organisation = models.ForeignKey(Organisation, on_delete=models.PROTECT, related_name="+")
     source_row = models.PositiveIntegerField()
     financial_year = models.CharField(max_length=7)
     local_authority_code = models.CharField(max_length=9)
@@ -468,12 +460,10 @@ class YouthJusticeAggregate(models.Model):
         return f"{self.measure} {self.financial_year} {self.local_authority_code}: {self.value}"
 
 
-class IndicatorValue(models.Model):
+class IndicatorValue(SharedRecord):
     """Any aggregate measure by period and area from a partner organisation, with its
     definition, unit and source (value empty where the supplier suppressed it)."""
 
-    extract = models.ForeignKey(Extract, on_delete=models.CASCADE, related_name="+")
-    organisation = models.ForeignKey(Organisation, on_delete=models.PROTECT, related_name="+")
     source_row = models.PositiveIntegerField()
     period_start = models.DateField()
     period_end = models.DateField()

@@ -68,15 +68,6 @@ def partnerships(user, perm: Perm = Perm.VIEW_PARTNERSHIP) -> QuerySet[Partnersh
     return Partnership.objects.filter(pk__in=ids)
 
 
-def scope(queryset: QuerySet, user, perm: Perm, *, path: str = "partnership") -> QuerySet:
-    """Filter any queryset whose rows belong to a partnership via `path`."""
-    # SECURITY: one filter on the partnership id; an empty list gives an empty queryset.
-    ids = partnership_ids(user, perm)
-    if ids is None:
-        return queryset
-    return queryset.filter(**{f"{path}__in": ids})
-
-
 def partnership_for(user, slug: str, perm: Perm = Perm.VIEW_PARTNERSHIP) -> Partnership:
     """The partnership named in the URL: 404 unless the user is in it, 403 without `perm`."""
     partnership = partnerships(user, Perm.VIEW_PARTNERSHIP).filter(slug=slug).first()

@@ -120,9 +120,5 @@ def perms_for_roles(roles: set[Role] | frozenset[Role]) -> frozenset[Perm]:
     return frozenset(found)
 
 
-def roles_with(perm: Perm) -> list[Role]:
-    return [role for role, spec in ROLES.items() if perm in spec.perms]
-
-
 def default_two_factor_roles() -> list[str]:
     return [role.value for role, spec in ROLES.items() if spec.two_factor_by_default]
