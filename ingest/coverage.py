@@ -61,7 +61,8 @@ def coverage(partnership: Partnership, *, last_fy: int, years: int = 3) -> dict:
             continue
         target = loaded if extract.status == Extract.Status.LOADED else replaced
         target[row].update(months(extract.period_start, extract.period_end))
-    rows = [{"organisation": org, "source": sources.SOURCES[key].label if key in sources.SOURCES
+    rows = [{"organisation": org, "source_key": key,
+             "source": sources.SOURCES[key].label if key in sources.SOURCES
              else key, "cells": [_state(q, loaded[(org, key)], replaced[(org, key)])
                                  for q in columns]}
             for org, key in sorted(expected)]

@@ -2,9 +2,10 @@
 generated here (ingest.synthetic) and loaded through the same path as an upload.
 
 Reference data (geography, deprivation, population, Census ethnicity, the postcode
-district lookup) is open data; police occurrences, ISTV, admissions, youth justice and
-indicators are shared data, each supplied by the organisation of the right sector in the
-partnership's line-up under a sharing agreement (lawful basis s17a).
+district lookup, two demo harm indices, Home Office recorded crime by CSP for the demo
+areas and their comparators) is open data; police occurrences, ISTV, admissions, youth
+justice and indicators are shared data, each supplied by the organisation of the right
+sector in the partnership's line-up under a sharing agreement (lawful basis s17a).
 
 Idempotent: a file already loaded (by name) is not loaded again."""
 
@@ -67,6 +68,14 @@ DISTRICTS = {
 }
 ISTV_PER_YEAR = 800  # assault attendances a year at each health board's emergency department
 ADMISSIONS_PER_YEAR = 150  # emergency admissions for assault a year, per health board
+# The demo forces as the Home Office recorded crime tables name them.
+HOME_OFFICE_FORCES = {"Dorset Police": "Dorset",
+                      "Avon and Somerset Constabulary": "Avon and Somerset",
+                      "South Wales Police": "South Wales"}
+# The BCP partnership's comparator group (the assessments app creates it: comparator_areas).
+COMPARATOR_PARTNERSHIP, COMPARATOR_GROUP = "bcp-csp", "Most similar group (demo)"
+MOST_SIMILAR = ("Southampton", "Portsmouth", "Plymouth", "Brighton and Hove", "Swindon",
+                "Milton Keynes")
 # Supplying sector -> the shared sources its seat uploads.
 SUPPLIED = {
     Sector.HEALTH: ("istv", "hospital_admissions"),
@@ -83,10 +92,12 @@ def seed() -> list[Extract]:
     loaded = [_load(first, None, "geography", "demo-geography.csv", geography),
               _load(first, None, "geography", "demo-deprivation.csv",
                     synthetic.deprivation(geography, SEED))]
-    loaded += _denominators(first, geography)
+    population = synthetic.population(geography, [FIRST_FY + y for y in range(YEARS)], SEED)
+    loaded += _denominators(first, geography, population)
     loaded.append(_load(first, None, "postcode_districts", "demo-postcode-districts.csv",
                         synthetic.postcode_district_lookup(
                             {c: DISTRICTS[c] for c in codes if c in DISTRICTS}, SEED)))
+    loaded += _reference(first, geography, population)
     for index, force in enumerate(FORCES):
         loaded += _force(force, geography[geography["LAD19CD"].isin(force.codes)], index)
     for index, (organisation, partnerships) in enumerate(_suppliers()):
@@ -94,16 +105,66 @@ def seed() -> list[Extract]:
     return loaded
 
 
-def _denominators(partnership: Partnership, geography: pd.DataFrame) -> list[Extract]:
+def _denominators(partnership: Partnership, geography: pd.DataFrame,
+                  population: pd.DataFrame) -> list[Extract]:
     """Five ONS mid-year estimates (one file each, as published) and Census 2021."""
     years = [FIRST_FY + y for y in range(YEARS)]
-    population = synthetic.population(geography, years, SEED)
     loaded = [_load(partnership, None, "population", f"demo-population-mid-{year}.csv",
                     population[population["year"] == str(year)])
               for year in years]  # fmt: skip
     loaded.append(_load(partnership, None, "census_ethnicity", "demo-census-2021-ethnicity.csv",
                         synthetic.census_ethnicity(geography, SEED)))
     return loaded
+
+
+def _reference(partnership: Partnership, geography: pd.DataFrame,
+               population: pd.DataFrame) -> list[Extract]:
+    """The two demo harm indices, and Home Office recorded crime by CSP for each demo local
+    authority (its residents those of the synthetic population, so its rates agree with
+    the demo's own data) and the comparator CSPs."""
+    return [
+        _load(partnership, None, "harm_weights", "demo-harm-index-by-offence-code.csv",
+              synthetic.harm_index_by_code(SEED)),
+        _load(partnership, None, "harm_weights", "demo-harm-index-by-offence-subgroup.csv",
+              synthetic.harm_index_by_subgroup(SEED)),
+        _load(partnership, None, "home_office_csp_counts", "demo-home-office-csp-counts.csv",
+              synthetic.home_office_csp_counts(_csp_areas(geography, population), FIRST_FY,
+                                               YEARS, SEED)),
+        _load(partnership, None, "population", "demo-comparator-population.csv",
+              _comparator_population()),
+    ]
+
+
+def _comparator_population() -> pd.DataFrame:
+    """Mid-year estimates (all ages, persons) for the comparator local authorities, so that
+    comparator rates can be worked out: each area's demo population, growing slightly."""
+    codes = {la.name: code for code, la in local_authorities().items()}
+    rows = [{"Area code": codes[name], "Year": str(FIRST_FY + y), "Age band": "all",
+             "Sex": "persons", "Population": str(round(people * 1.004**y))}
+            for name, (_force, people) in synthetic.reference.COMPARATOR_CSPS.items()
+            if name in codes for y in range(YEARS)]
+    return pd.DataFrame(rows, columns=["Area code", "Year", "Age band", "Sex", "Population"])
+
+
+def _csp_areas(geography: pd.DataFrame, population: pd.DataFrame) -> dict[str, tuple]:
+    """CSP name -> (Home Office force name, residents): the demo local authorities (one CSP
+    each, named as the local authority) and then the comparators."""
+    la_of = dict(zip(geography["LSOA11CD"], geography["LAD19CD"], strict=True))
+    names = dict(zip(geography["LAD19CD"], geography["LAD19NM"], strict=False))
+    people = pd.to_numeric(population["population"])
+    residents = people.groupby([population["area_code"].map(la_of), population["year"]]).sum()
+    areas = {names[code]: (HOME_OFFICE_FORCES[force.name],
+                           int(residents.loc[code].mean()))
+             for force in FORCES for code in force.codes}  # fmt: skip
+    return areas | synthetic.reference.COMPARATOR_CSPS
+
+
+def comparator_areas() -> tuple[str, list[str]]:
+    """(own area, comparator areas) of the BCP partnership's comparator group, named as the
+    demo's Home Office counts name them. ingest does not import assessments, so
+    assessments/demo.py creates the group (COMPARATOR_GROUP, for COMPARATOR_PARTNERSHIP)."""
+    own = local_authorities()["E06000058"].name
+    return own, list(MOST_SIMILAR)
 
 
 def _suppliers() -> list[tuple[Organisation, list[Partnership]]]:

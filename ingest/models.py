@@ -194,6 +194,8 @@ class LsoaArea(models.Model):
     local_authority_code = models.CharField(max_length=9, db_index=True)
     local_authority_name = models.CharField(max_length=120, blank=True)
     imd_rank = models.PositiveIntegerField(null=True, blank=True)
+    # Land area in square kilometres, where the lookup gave one (for densities).
+    area_km2 = models.FloatField(null=True, blank=True)
 
     def __str__(self) -> str:
         return f"{self.code} {self.name}"
@@ -270,16 +272,31 @@ class StreetCrime(PlacedRecord):
 
 
 class PoliceOccurrence(PlacedRecord):
-    """One crime occurrence from a force's depersonalised extract."""
+    """One crime occurrence from a force's depersonalised extract.
 
+    Built for loading a force's million-row extract fast (issue 3, bench/):
+      - indexed for what reads it and no more, as each index costs every load seconds: the
+        assessment reads by organisation and committed date and by local authority; loads
+        and purges find an extract's rows by `extract`. The composite index leads with the
+        organisation, so its foreign key needs no index of its own;
+      - no database constraint on either foreign key. PostgreSQL checks one with a trigger
+        per row, which costs a load as much again as the COPY itself. The loader is the only
+        writer: it stores its own extract's id and organisation, in the transaction that
+        locks that extract. Django still cascades (extract) and protects (organisation) on
+        delete, and extracts are kept as provenance when their rows are purged."""
+
+    extract = models.ForeignKey(Extract, on_delete=models.CASCADE, related_name="+",
+                                db_constraint=False)
+    organisation = models.ForeignKey(Organisation, on_delete=models.PROTECT, related_name="+",
+                                     db_index=False, db_constraint=False)
     occurrence_ref = models.CharField(max_length=64)
     committed_date = models.DateField()
     committed_time = models.CharField(max_length=5, blank=True)
     recorded_date = models.DateField()
-    financial_year = models.CharField(max_length=7, db_index=True)
+    financial_year = models.CharField(max_length=7)
     offence_code = models.CharField(max_length=12)
     offence_description = models.CharField(max_length=200, blank=True)
-    category = models.CharField(max_length=40, db_index=True)
+    category = models.CharField(max_length=40)
     offence_group = models.CharField(max_length=80, blank=True)
     offence_subgroup = models.CharField(max_length=80, blank=True)
     weapon_type = models.CharField(max_length=30, blank=True)
@@ -304,8 +321,8 @@ class PoliceOccurrence(PlacedRecord):
     outcome = models.CharField(max_length=120, blank=True)
 
     class Meta:
-        indexes = [models.Index(fields=["local_authority_code", "committed_date"]),
-                   models.Index(fields=["organisation", "committed_date"])]
+        indexes = [models.Index(fields=["organisation", "committed_date"]),
+                   models.Index(fields=["local_authority_code"])]
 
     def __str__(self) -> str:
         return f"{self.occurrence_ref} {self.offence_code} {self.committed_date}"

@@ -51,10 +51,24 @@ class Geography:
             columns=["code", "ward_code", "local_authority_code", "vintage"])
         return cls(frame.set_index("code"), best_fit)
 
+    def merged(self, other: "Geography") -> "Geography":
+        lsoa = pd.concat([self.lsoa, other.lsoa])
+        return Geography(lsoa[~lsoa.index.duplicated()], {**self.best_fit, **other.best_fit})
+
 
 def place(lsoa_codes: pd.Series, geography: Geography) -> pd.DataFrame:
-    """For each LSOA code: vintage, ward, current local authority and, if unplaced, why."""
-    codes = lsoa_codes.fillna("").astype(str).str.strip()
+    """For each LSOA code: vintage, ward, current local authority and, if unplaced, why.
+
+    Worked out once per distinct code (an extract repeats a few thousand codes) and spread
+    back to the rows."""
+    codes, uniques = pd.factorize(lsoa_codes)
+    distinct = pd.Series(uniques, dtype=object).astype(str).str.strip()
+    distinct = pd.concat([distinct, pd.Series([""])], ignore_index=True)  # last: no code
+    placed = _place_distinct(distinct, geography)
+    return placed.take(codes).set_axis(lsoa_codes.index)  # code -1 (none) takes the last
+
+
+def _place_distinct(codes: pd.Series, geography: Geography) -> pd.DataFrame:
     known = codes.isin(geography.lsoa.index)
     fitted = codes.map(geography.best_fit)
     via_fit = ~known & fitted.notna()
@@ -68,10 +82,11 @@ def place(lsoa_codes: pd.Series, geography: Geography) -> pd.DataFrame:
     })
     out.loc[via_fit, "lsoa_vintage"] = 2021
     out["unplaced_reason"] = ""
-    missing = out["local_authority_code"] == ""
-    out.loc[missing & (codes == ""), "unplaced_reason"] = NO_LOCATION
-    out.loc[missing & (codes != "") & _looks_2021(codes), "unplaced_reason"] = LSOA21_NO_LOOKUP
-    out.loc[missing & (codes != "") & ~_looks_2021(codes), "unplaced_reason"] = UNKNOWN_LSOA
+    missing = (out["local_authority_code"] == "") & (codes != "")
+    newer = _looks_2021(codes)
+    out.loc[(out["local_authority_code"] == "") & (codes == ""), "unplaced_reason"] = NO_LOCATION
+    out.loc[missing & newer, "unplaced_reason"] = LSOA21_NO_LOOKUP
+    out.loc[missing & ~newer, "unplaced_reason"] = UNKNOWN_LSOA
     return out
 
 

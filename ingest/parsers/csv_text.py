@@ -5,7 +5,8 @@ Reading a CSV takes three passes, each bounded in memory:
      Windows-1252) so an encoding problem is reported before anything is parsed;
   2. `check_rows` counts the fields of every record so a short or long row is reported
      with its number. pandas cannot do this for us: it silently pads a short row with
-     blanks (an export cut off mid-row would load with its last fields empty);
+     blanks (an export cut off mid-row would load with its last fields empty). The count
+     is vectorised (csv_fields.py), with the csv module for quoting only it reads exactly;
   3. `iter_frames` parses with the pandas C engine, `chunk_rows` records at a time.
 
 Row numbers everywhere are DATA row numbers: 1 is the first non-blank record under the
@@ -19,8 +20,10 @@ from collections.abc import Iterator
 from dataclasses import dataclass
 from pathlib import Path
 
+import numpy as np
 import pandas as pd
 
+from . import csv_fields
 from .errors import ReadError, describe_rows
 from .headers import clean_column_names, find_header_row, is_blank_row
 
@@ -220,15 +223,6 @@ class RowCheck:
     ragged_total: int
 
 
-def _count_fields_fast(path: Path, layout: Layout) -> Iterator[int | None]:
-    """Field counts per record, None for blank lines. Only valid when no quotes occur."""
-    separator = layout.delimiter.encode("ascii")
-    with path.open("rb") as handle:
-        for number, line in enumerate(handle):
-            if number >= layout.skip_records:
-                yield None if not line.strip() else line.count(separator) + 1
-
-
 def _count_fields_csv(path: Path, layout: Layout, encoding: str) -> Iterator[int | None]:
     with path.open(encoding=encoding, newline="") as handle:
         for number, row in enumerate(csv.reader(handle, delimiter=layout.delimiter)):
@@ -238,13 +232,20 @@ def _count_fields_csv(path: Path, layout: Layout, encoding: str) -> Iterator[int
 
 
 def check_rows(path: Path, probe: TextProbe, layout: Layout) -> RowCheck:
-    fast = not probe.has_quotes and "\n" in probe.sample
-    counts = (
-        _count_fields_fast(path, layout)
-        if fast
-        else _count_fields_csv(path, layout, probe.encoding)
-    )
-    width = len(layout.columns)
+    """Count the data rows and find those with another number of fields than the header."""
+    skip, width = layout.skip_records, len(layout.columns)
+    if not probe.has_quotes and "\n" in probe.sample:
+        counts = csv_fields.line_counts(path, layout.delimiter, skip)
+    else:
+        counts = csv_fields.record_counts(path, layout.delimiter, skip)
+    if counts is None:  # quoting that only the csv module reads exactly
+        return _check_counts(_count_fields_csv(path, layout, probe.encoding), width)
+    fields = counts[counts != csv_fields.BLANK]
+    ragged = np.flatnonzero(fields != width) + 1  # data row numbers
+    return RowCheck(len(fields), ragged[:MAX_LISTED_ROWS].tolist(), len(ragged))
+
+
+def _check_counts(counts: Iterator[int | None], width: int) -> RowCheck:
     result = RowCheck(0, [], 0)
     for count in counts:
         if count is None:

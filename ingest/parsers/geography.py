@@ -5,6 +5,12 @@ Which lookup a file is comes from its ONS column codes, whatever the vintage yea
   LADyyCD, LADyyNM, CSPyyCD, CSPyyNM, PFAyyCD, PFAyyNM   -> "local_authority"
   LSOA11CD, LSOA21CD                                     -> "lsoa_best_fit" (2021 -> 2011)
   LSOA11CD, IMD19 (or IMDyy rank)                        -> "deprivation"
+
+An "lsoa" lookup may also give each LSOA's area, for densities, in one of AREA_COLUMNS:
+ONS boundary files' Shape__Area (square metres), the Standard Area Measurements' AREAEHECT
+(hectares, to the extent of the realm) or area_km2. It becomes `area_km2`; a blank, unreadable
+or non-positive area is left empty. Without such a column the frame has no `area_km2`, so
+loading the lookup leaves areas loaded before as they are.
 """
 
 import re
@@ -15,6 +21,8 @@ import pandas as pd
 from .errors import ReadError
 
 _CODE = re.compile(r"^(LSOA|WD|LAD|CSP|PFA)(\d\d)(CD|NM)$", re.IGNORECASE)
+# Area column (matched ignoring case) -> square kilometres per unit.
+AREA_COLUMNS = {"shape__area": 1e-6, "areaehect": 0.01, "area_km2": 1.0}
 _IMD = re.compile(r"^IMD(\d\d)$", re.IGNORECASE)
 
 
@@ -79,7 +87,21 @@ def _lsoa(frame, cols) -> GeographyParse:
         }
     )
     out["vintage"] = vintage
+    area = _area_km2(frame)
+    if area is not None:
+        out["area_km2"] = area
     return GeographyParse("lsoa", vintage, out[out["code"] != ""].drop_duplicates("code"))
+
+
+def _area_km2(frame: pd.DataFrame) -> pd.Series | None:
+    """The LSOAs' areas in square kilometres, from the first area column found."""
+    by_key = {str(c).strip().lower(): c for c in frame.columns}
+    for key, per_unit in AREA_COLUMNS.items():
+        if key in by_key:
+            text = _text(frame[by_key[key]]).str.replace(",", "", regex=False)
+            area = pd.to_numeric(text, errors="coerce") * per_unit
+            return area.where(area > 0).astype("float64")
+    return None
 
 
 def _local_authority(frame, cols) -> GeographyParse:

@@ -129,6 +129,11 @@ class PiiScanner:
         self._hidden_headings: dict[str, str] = {}  # heading -> "Column N" in messages
         self.rows_scanned = 0
 
+    @property
+    def found(self) -> bool:
+        """Whether anything has been found so far."""
+        return bool(self._tallies or self._heading_texts)
+
     def _record(self, column: object, kind: str, basis: str, rows: np.ndarray) -> None:
         if len(rows):
             label = self._hidden_headings.get(str(column), str(column))

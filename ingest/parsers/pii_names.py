@@ -120,6 +120,7 @@ _THINGS = {
     "field",
     "variable",
     "measure",
+    "index",
     "indicator",
     "metric",
     "dataset",

@@ -86,10 +86,13 @@ def _as_text(value: object) -> str:
 
 
 def _prepare(values: pd.Series, heading: str) -> _Column:
-    array = values.to_numpy(dtype=object)
     codes: np.ndarray | None = None
-    if not _mostly_distinct(array):
-        codes, array = pd.factorize(array)
+    if isinstance(values.dtype, pd.CategoricalDtype):  # reading.coded: distinct values known
+        codes, array = values.cat.codes.to_numpy(), values.cat.categories.to_numpy(object)
+    else:
+        array = values.to_numpy(dtype=object)
+        if not _mostly_distinct(array):
+            codes, array = pd.factorize(array)
     texts = array.tolist()
     try:
         text = SEPARATOR.join(texts)

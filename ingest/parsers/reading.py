@@ -30,12 +30,14 @@ __all__ = [
     "Table",
     "TableInfo",
     "TableStream",
+    "coded",
     "open_table",
     "read_table",
 ]
 
 MIB = 1024 * 1024
 DEFAULT_CHUNK_ROWS = 100_000
+CODED_SAMPLE = 10_000  # values looked at to tell a column of mostly distinct values
 
 
 @dataclass(frozen=True)
@@ -68,6 +70,7 @@ class TableInfo:
     encoding: str | None = None  # CSV: "utf-8", "utf-8-sig" or "cp1252"
     delimiter: str | None = None  # CSV only
     sheet: str | None = None  # workbooks only
+    rows: int | None = None  # data rows, where known before reading them (CSV)
 
 
 class TableStream:
@@ -118,8 +121,16 @@ def _sniff_container(path: Path) -> str:
 def _open_csv(path: Path, delimiter: str | None, chunk_rows: int | None) -> TableStream:
     probe = csv_text.probe_text(path)
     layout = csv_text.detect_layout(probe, delimiter)
-    csv_text.raise_for_rows(csv_text.check_rows(path, probe, layout), len(layout.columns))
-    info = TableInfo("csv", layout.columns, layout.header_row, probe.encoding, layout.delimiter)
+    check = csv_text.check_rows(path, probe, layout)
+    csv_text.raise_for_rows(check, len(layout.columns))
+    info = TableInfo(
+        "csv",
+        layout.columns,
+        layout.header_row,
+        probe.encoding,
+        layout.delimiter,
+        rows=check.data_rows,
+    )
     return TableStream(info, csv_text.iter_frames(path, probe, layout, chunk_rows))
 
 
@@ -167,3 +178,22 @@ def read_table(
     stream = open_table(path, sheet=sheet, delimiter=delimiter, limits=limits, chunk_rows=None)
     frames = list(stream)
     return Table(stream.info, frames[0] if len(frames) == 1 else pd.concat(frames))
+
+
+def coded(frame: pd.DataFrame) -> pd.DataFrame:
+    """The same frame with each column that repeats its values as a Categorical of its
+    distinct values (in order of first appearance). The personal-data scan and the
+    occurrence parser work on a column's distinct values; given a coded frame, they need
+    not find them again each. A column of mostly distinct values (references) is left as
+    it is: coding it would save nothing."""
+    columns = {}
+    for name in frame.columns:
+        values = frame[name].to_numpy(dtype=object)
+        sample = values[:CODED_SAMPLE].tolist()
+        if len(set(sample)) > len(sample) / 2:
+            columns[name] = frame[name]
+        else:
+            codes, uniques = pd.factorize(values)
+            categories = pd.Index(uniques, dtype=object)
+            columns[name] = pd.Categorical.from_codes(codes, categories=categories)
+    return pd.DataFrame(columns, index=frame.index)

@@ -14,6 +14,8 @@ parsers; `frame.to_csv(path, index=False)` writes the file a partner would uploa
                     postcode_district_lookup() to apportion admissions
     aggregates.py   youth_justice(), indicator(): partner aggregates by period and area
     denominators.py population() ONS mid-year estimates, census_ethnicity() Census 2021
+    reference.py    harm_index_by_code(), harm_index_by_subgroup(): two demo harm indices;
+                    home_office_csp_counts(): Home Office recorded crime by CSP
 """
 
 from .aggregates import indicator, youth_justice
@@ -21,12 +23,16 @@ from .areas import deprivation, geography
 from .denominators import census_ethnicity, population
 from .health import hospital_admissions, istv, postcode_district_lookup
 from .occurrences import NICHE_HEADINGS, police_occurrences
+from .reference import harm_index_by_code, harm_index_by_subgroup, home_office_csp_counts
 
 __all__ = [
     "NICHE_HEADINGS",
     "census_ethnicity",
     "deprivation",
     "geography",
+    "harm_index_by_code",
+    "harm_index_by_subgroup",
+    "home_office_csp_counts",
     "hospital_admissions",
     "indicator",
     "istv",

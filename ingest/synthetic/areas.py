@@ -9,6 +9,11 @@ authority, a three-digit number per ward standing in for the MSOA, a letter per 
 The first ward of each local authority is its town centre, named "<LA> Central": the
 occurrence generator concentrates night-time violence and robbery there, as real town
 centres do.
+
+Each LSOA has an area in hectares (AREAEHECT, as in the ONS Standard Area Measurements),
+for densities. An LSOA houses about 1,500 people, so its area follows how densely its ward
+is built: a few tenths of a square kilometre in a town centre, about one in the suburbs,
+tens in the rural wards some authorities have.
 """
 
 import numpy as np
@@ -16,7 +21,7 @@ import pandas as pd
 
 from .common import stream
 
-COLUMNS = ("LSOA11CD", "LSOA11NM", "WD19CD", "WD19NM", "LAD19CD", "LAD19NM")
+COLUMNS = ("LSOA11CD", "LSOA11NM", "WD19CD", "WD19NM", "LAD19CD", "LAD19NM", "AREAEHECT")
 DEPRIVATION_COLUMNS = ("LSOA11CD", "LSOA11NM", "LAD19CD", "LAD19NM", "IMD19")
 ENGLAND_LSOAS = 32_844  # IMD 2019 ranks run 1 (most deprived) to 32,844
 CENTRAL = "Central"
@@ -60,7 +65,31 @@ def geography(local_authorities: dict[str, str], lsoas_per_la: int, seed: int) -
                 name = f"{la_name} {ward_index + 1:03d}{chr(ord('A') + letter)}"
                 rows.append((f"{country}01{900000 + lsoa_number:06d}", name, *ward, la_code,
                              la_name))  # fmt: skip
-    return pd.DataFrame(rows, columns=list(COLUMNS))
+    frame = pd.DataFrame(rows, columns=list(COLUMNS[:-1]))
+    frame["AREAEHECT"] = _hectares(frame, seed)
+    return frame
+
+
+# A ward's typical LSOA area (km²) and how much wards vary about it (sd of the log), for
+# town centres and for other wards; then how much a ward's LSOAs vary.
+CENTRE_KM2, CENTRE_SPREAD = 0.25, 0.3
+OTHER_KM2, OTHER_SPREAD = 1.2, 1.0
+LSOA_SPREAD = 0.35
+
+
+def _hectares(frame: pd.DataFrame, seed: int) -> np.ndarray:
+    """Each LSOA's area in hectares: its ward's typical size, scattered. A stream of its
+    own, so that the lookup's other columns are what they were before areas were added."""
+    rng = stream(seed, "areas")
+    wards = frame.drop_duplicates("WD19CD").set_index("WD19CD")["WD19NM"]
+    central = wards.str.endswith(CENTRAL).to_numpy()
+    typical = np.where(central, CENTRE_KM2, OTHER_KM2)
+    spread = np.where(central, CENTRE_SPREAD, OTHER_SPREAD)
+    ward_km2 = pd.Series(typical * np.exp(rng.normal(0, spread)), index=wards.index)
+    km2 = ward_km2.reindex(frame["WD19CD"]).to_numpy() * np.exp(
+        rng.normal(0, LSOA_SPREAD, len(frame))
+    )
+    return np.round(km2 * 100, 2)
 
 
 def deprivation(geography_frame: pd.DataFrame, seed: int) -> pd.DataFrame:

@@ -62,7 +62,7 @@ def records(parsed) -> pd.DataFrame:
 
 def test_geography_in_ons_layout_with_codes_that_cannot_be_real(places):
     assert list(places.columns) == ["LSOA11CD", "LSOA11NM", "WD19CD", "WD19NM", "LAD19CD",
-                                    "LAD19NM"]  # fmt: skip
+                                    "LAD19NM", "AREAEHECT"]  # fmt: skip
     assert len(places) == 120 and places["LSOA11CD"].is_unique
     assert places["LSOA11CD"].str.fullmatch(r"E019\d{5}").all()
     assert places["WD19CD"].str.fullmatch(r"E059\d{5}").all()
@@ -76,6 +76,15 @@ def test_geography_in_ons_layout_with_codes_that_cannot_be_real(places):
     )
     parsed = geography_parser.parse(places)
     assert (parsed.kind, parsed.vintage, len(parsed.frame)) == ("lsoa", 2011, 120)
+    assert np.allclose(parsed.frame["area_km2"], places["AREAEHECT"] / 100)
+
+
+def test_lsoa_areas_are_plausible_and_town_centres_small(places):
+    km2 = places["AREAEHECT"] / 100
+    assert km2.between(0.01, 200).all()
+    centre = places["WD19NM"].str.endswith("Central")
+    assert km2[centre].median() < 0.5 < km2[~centre].median()
+    assert km2[centre].max() < km2[~centre].quantile(0.75)
 
 
 def test_deprivation_clusters_and_town_centres_lean_deprived(places):
