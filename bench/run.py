@@ -254,6 +254,98 @@ def _schema_copy(pg: TemporaryPostgres, source: str, path: Path, label: str) -> 
             "deferred": sum("DEFERRED" in d for d in foreign_keys)}
 
 
+# --- the assessment (issue 4) -----------------------------------------------------------------
+
+ASSESSMENT_TARGET_SECONDS = 20
+ASSESSMENT_TARGET_MB = 1536
+DUCKDB_TARGET_RATIO = 3.0
+
+
+def _health_and_more(geography_csv: Path) -> None:
+    """Set-up (not measured): around the generated police extract, the rest of a year's
+    evidence for the same synthetic areas, loaded as the demo loads it (through the upload
+    path): population, Census, deprivation, postcode districts, ISTV, hospital admissions,
+    youth justice, indicators, harm indices and Home Office counts."""
+    import pandas as pd
+
+    from ingest import demo, synthetic
+    from partners.models import Partnership
+
+    geography = pd.read_csv(geography_csv, dtype=str)
+    first = Partnership.objects.get(slug=PARTNERSHIP)
+    years = [SYNTHETIC_START_FY + y for y in range(SYNTHETIC_YEARS)]
+    population = synthetic.population(geography, years, demo.SEED)
+    demo._load(first, None, "geography", "bench-deprivation.csv",
+               synthetic.deprivation(geography, demo.SEED))
+    demo._denominators(first, geography, population)
+    demo._load(first, None, "postcode_districts", "bench-postcode-districts.csv",
+               synthetic.postcode_district_lookup(
+                   {c: demo.DISTRICTS[c] for c in AVON_AND_SOMERSET if c in demo.DISTRICTS},
+                   demo.SEED))
+    for name, frame in (("code", synthetic.harm_index_by_code(demo.SEED)),
+                        ("subgroup", synthetic.harm_index_by_subgroup(demo.SEED))):
+        demo._load(first, None, "harm_weights", f"bench-harm-index-by-{name}.csv", frame)
+    for index, (organisation, partnerships) in enumerate(demo._suppliers()):
+        if first in partnerships:
+            demo._supplied(organisation, partnerships, geography, index)
+
+
+def _measured_assessment(spec: dict, work: Path, label: str) -> dict:
+    spec_path, result_path = work / f"{label}-spec.json", work / f"{label}-result.json"
+    spec_path.write_text(json.dumps(spec))
+    from django.db import connections
+
+    connections.close_all()
+    done = subprocess.run([sys.executable, "-m", "bench.assess", str(spec_path),
+                           str(result_path)], cwd=ROOT, env=os.environ.copy(),
+                          timeout=TIME_LIMIT_SECONDS)
+    if done.returncode != 0:
+        raise RuntimeError(f"the {label} assessment exited with {done.returncode}")
+    return json.loads(result_path.read_text())
+
+
+def _assessment_stages(result: dict) -> str:
+    return "; ".join(f"{stage} {seconds:.1f} s" for stage, seconds in result["stages"].items()
+                     if seconds >= 0.05)
+
+
+def _assessment_figures(full: dict | None, street: dict | None, rows: int) -> list[dict]:
+    figures = []
+    if full is not None:
+        records = ", ".join(f"{k} {v:,}" for k, v in full["records"].items() if v)
+        figures += [
+            _figure(f"assessment_{rows}_wall_time", full["seconds"], "s",
+                    ASSESSMENT_TARGET_SECONDS, "target",
+                    f"A full 2023/24 assessment of the Avon and Somerset VRP (five years read: "
+                    f"{records}; plus health, youth justice, indicators, population, Census and "
+                    f"two harm indices) through the worker's code "
+                    f"path. Stages: {_assessment_stages(full)}. Snapshot "
+                    f"{full['snapshot_kb']:,.0f} kB."),
+            _figure(f"assessment_{rows}_peak_memory", full["peak_mb"], "MB",
+                    ASSESSMENT_TARGET_MB, "target",
+                    "Peak RSS of the process that ran the assessment."),
+        ]
+        core = full.get("core")
+        if core:
+            figures.append(_figure(
+                "core_aggregates_vs_duckdb", core["platform_seconds"], "s",
+                core["duckdb_seconds"], "DuckDB, same three aggregates from the same rows",
+                f"Offences by category x financial year, by ward, by victim age band over "
+                f"{core['rows']:,} rows. Platform: read from PostgreSQL as the assessment "
+                f"reads them (COPY out, parsed by pandas) and grouped by pandas. DuckDB: "
+                f"reading the same rows (exported once by PostgreSQL as CSV) and grouping. "
+                f"Median of 3. Results agree: {core['agree']}. Target ratio <= "
+                f"{DUCKDB_TARGET_RATIO:g}."))
+    if street is not None:
+        figures.append(_figure(
+            "assessment_12_real_months_wall_time", street["seconds"], "s",
+            ASSESSMENT_TARGET_SECONDS, "target",
+            f"The 2023/24 assessment on the 12 real Avon and Somerset data.police.uk months "
+            f"alone (coarse categories; rules data.police.uk cannot apply are reported). "
+            f"Peak {street['peak_mb']:,.0f} MB. Stages: {_assessment_stages(street)}."))
+    return figures
+
+
 # --- figures --------------------------------------------------------------------------------
 
 def _figure(name, value, unit, baseline, baseline_name, notes="") -> dict:
@@ -416,6 +508,15 @@ def main(argv: list[str] | None = None) -> int:
         street_copy = _bare_copy(pg, "police_uk_street",
                                  [f["extract_id"] for f in street["files"]], work, "street")
         street_schema = _schema_copy(pg, "police_uk_street", street_copy["path"], "street")
+        street_assessment = None
+        try:
+            _log("measuring: the assessment on the 12 real months")
+            street_assessment = _measured_assessment(
+                {"partnership": PARTNERSHIP, "year": 2023, "preset": "avon_somerset_vrp"},
+                work, "street-assessment")
+            _log(f"... {street_assessment['seconds']:.1f} s")
+        except Exception as error:  # the ingest figures still count
+            _log(f"the street assessment failed: {error}")
 
         profile = work / "occurrences.prof" if args.profile else None
         _log(f"measuring: {args.rows:,}-row police_occurrences extract, end to end"
@@ -431,13 +532,27 @@ def main(argv: list[str] | None = None) -> int:
                                       "occurrences")
         occurrences_schema = _schema_copy(pg, "police_occurrences", occurrences_copy["path"],
                                           "occurrences")
+        full_assessment = None
+        try:
+            _log("set-up: health, youth justice, population and reference data")
+            _health_and_more(synthetic_geography)
+            _log("measuring: the full assessment on the generated extract, and the core "
+                 "aggregates against DuckDB")
+            full_assessment = _measured_assessment(
+                {"partnership": PARTNERSHIP, "year": 2023, "preset": "avon_somerset_vrp",
+                 "core": True}, work, "assessment")
+            _log(f"... {full_assessment['seconds']:.1f} s, "
+                 f"{full_assessment['peak_mb']:,.0f} MB")
+        except Exception as error:
+            _log(f"the full assessment failed: {error}")
         figures = [*_street_figures(street, street_copy),
                    _schema_figure("street_12_files_copy_into_platform_schema", street_schema,
                                   street_copy),
                    *_occurrence_figures(occurrences, occurrences_copy, args.rows,
                                        occurrences_csv.stat().st_size / 1e6),
                    _schema_figure(f"police_occurrences_{args.rows}_copy_into_platform_schema",
-                                  occurrences_schema, occurrences_copy)]
+                                  occurrences_schema, occurrences_copy),
+                   *_assessment_figures(full_assessment, street_assessment, args.rows)]
         machine = (f"{platform.node()}: {os.cpu_count()} CPUs, Python "
                    f"{platform.python_version()}, PostgreSQL 15 (fsync=off, defaults "
                    "otherwise)")

@@ -12,7 +12,7 @@ from django.db.models import QuerySet
 from django.http import Http404
 
 from .models import Membership, Partnership
-from .roles import SUPERUSER_PERMS, Perm, Role, perms_for_roles
+from .roles import ROLES, SUPERUSER_PERMS, Audience, Perm, Role, perms_for_roles
 
 _CACHE_ATTR = "_svd_roles_by_partnership"
 
@@ -46,6 +46,19 @@ def perms_in(user, partnership: Partnership) -> frozenset[Perm]:
     if getattr(user, "is_superuser", False) and user.is_active:
         return SUPERUSER_PERMS
     return perms_for_roles(roles_in(user, partnership))
+
+
+def audience_in(user, partnership: Partnership) -> Audience:
+    """The audience whose disclosure rules apply to this user's view of the partnership's
+    figures: the least restricted of their roles (a scrutiny member who is also an analyst
+    prepares the figures, so sees them whole)."""
+    if getattr(user, "is_superuser", False) and user.is_active:
+        return Audience.PARTNERSHIP
+    audiences = {ROLES[Role(r)].audience for r in roles_in(user, partnership)}
+    for audience in Audience:  # declared from least to most restricted
+        if audience in audiences:
+            return audience
+    return Audience.PUBLIC
 
 
 def has_perm(user, perm: Perm, partnership: Partnership) -> bool:

@@ -10,7 +10,7 @@ from auditlog.registry import auditlog
 from .models import Invitation, Membership, Organisation, Partnership, PartnershipLink, Seat
 
 
-def _with_partnership(model):
+def with_partnership(model):
     def get_additional_data(self):
         return {"partnership_id": self.audit_partnership_id()}
 
@@ -20,5 +20,5 @@ def _with_partnership(model):
 
 auditlog.register(Organisation)
 for _model in (Partnership, PartnershipLink, Seat, Membership):
-    auditlog.register(_with_partnership(_model))
-auditlog.register(_with_partnership(Invitation), exclude_fields=["token_hash"])
+    auditlog.register(with_partnership(_model))
+auditlog.register(with_partnership(Invitation), exclude_fields=["token_hash"])

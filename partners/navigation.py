@@ -19,6 +19,10 @@ class NavItem:
 
 PARTNERSHIP_NAV: tuple[NavItem, ...] = (
     NavItem("partnership", _("Overview"), Perm.VIEW_PARTNERSHIP),
+    NavItem("assessments", _("Needs assessment"), Perm.VIEW_ASSESSMENTS,
+            ("assessment_start", "assessment", "assessment_section", "assessment_compare",
+             "assessment_findings", "finding_edit", "assessment_priorities", "definitions",
+             "definition_new", "definition", "comparators")),
     NavItem("extracts", _("Data"), Perm.VIEW_EXTRACTS,
             ("upload", "extract", "extract_mapping", "data_coverage")),
     NavItem("agreements", _("Sharing agreements"), Perm.VIEW_AGREEMENTS, ("agreement_add",)),

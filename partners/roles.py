@@ -35,6 +35,8 @@ class Perm(StrEnum):
     VIEW_EXTRACTS = "view_extracts"
     UPLOAD_OWN_ORGANISATION = "upload_own_organisation"
     UPLOAD_FOR_PARTNERSHIP = "upload_for_partnership"
+    VIEW_ASSESSMENTS = "view_assessments"
+    PREPARE_ASSESSMENTS = "prepare_assessments"
 
 
 PERM_LABELS = {
@@ -50,6 +52,11 @@ PERM_LABELS = {
     Perm.UPLOAD_OWN_ORGANISATION: _("Upload extracts for their own organisation"),
     Perm.UPLOAD_FOR_PARTNERSHIP: _("Upload extracts for any organisation under the "
                                    "partnership's agreements"),
+    Perm.VIEW_ASSESSMENTS: _("Read the needs assessment: figures, charts, findings and the "
+                             "priority proposal, with small numbers suppressed for their "
+                             "audience"),
+    Perm.PREPARE_ASSESSMENTS: _("Write local definitions, run assessments, word findings and "
+                                "weigh the priority proposal"),
 }
 
 
@@ -70,14 +77,15 @@ class RoleSpec:
     summary: object  # lazy translatable text
 
 
-_EVERYONE = {Perm.VIEW_PARTNERSHIP}
+_EVERYONE = {Perm.VIEW_PARTNERSHIP, Perm.VIEW_ASSESSMENTS}
 _COLLEAGUES = _EVERYONE | {Perm.VIEW_MEMBERS}
 _BOARD = _COLLEAGUES | {Perm.VIEW_AGREEMENTS}
 _DATA = _COLLEAGUES | {Perm.VIEW_AGREEMENTS, Perm.VIEW_EXTRACTS}
 
 ROLES: dict[Role, RoleSpec] = {
     Role.ANALYST: RoleSpec(
-        frozenset(_DATA | {Perm.UPLOAD_FOR_PARTNERSHIP, Perm.MANAGE_AGREEMENTS}),
+        frozenset(_DATA | {Perm.UPLOAD_FOR_PARTNERSHIP, Perm.MANAGE_AGREEMENTS,
+                           Perm.PREPARE_ASSESSMENTS}),
         Audience.PARTNERSHIP, True,
         _("Prepares the partnership's data and its annual needs assessment."),
     ),

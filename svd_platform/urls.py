@@ -42,6 +42,7 @@ urlpatterns = [
     path("admin/", admin.site.urls),
     path("", include("partners.urls")),
     path("", include("ingest.urls")),
+    path("", include("assessments.urls")),
 ]
 
 handler403 = "svd_platform.views.error_403"

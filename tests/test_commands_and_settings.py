@@ -129,6 +129,8 @@ def test_seed_demo_loads_synthetic_extracts_through_the_upload_path(db, monkeypa
         CensusEthnicity,
         ColumnMapping,
         Extract,
+        HarmWeight,
+        HomeOfficeCount,
         HospitalAdmission,
         IndicatorValue,
         IstvAttendance,
@@ -148,8 +150,9 @@ def test_seed_demo_loads_synthetic_extracts_through_the_upload_path(db, monkeypa
     out = run("seed_demo")
     # geography 2, population 2 (a file per mid-year), census 1, postcode districts 1,
     # police 3 forces x 2 years, ISTV and admissions 5 health boards x 2 sources x 2 years,
-    # youth justice 7 services, indicators 8 councils.
-    expected = 2 + 2 + 1 + 1 + 6 + 20 + 7 + 8
+    # youth justice 7 services, indicators 8 councils, 2 harm indices, Home Office counts 1,
+    # comparator populations 1.
+    expected = 2 + 2 + 1 + 1 + 6 + 20 + 7 + 8 + 2 + 1 + 1
     assert f"Demo data: {expected} extract(s) loaded" in out
     assert Extract.objects.count() == expected
     assert not Extract.objects.exclude(status=Extract.Status.LOADED).exists()
@@ -157,13 +160,31 @@ def test_seed_demo_loads_synthetic_extracts_through_the_upload_path(db, monkeypa
     by_source = dict(Extract.objects.values_list("source").annotate(n=Sum("rows_loaded")))
     assert set(by_source) == {
         "geography", "population", "census_ethnicity", "postcode_districts",
-        "police_occurrences", "istv", "hospital_admissions", "youth_justice", "indicator"}
+        "police_occurrences", "istv", "hospital_admissions", "youth_justice", "indicator",
+        "harm_weights", "home_office_csp_counts"}
     for source, model in (("police_occurrences", PoliceOccurrence), ("istv", IstvAttendance),
                           ("youth_justice", YouthJusticeAggregate),
                           ("indicator", IndicatorValue), ("population", PopulationEstimate),
                           ("census_ethnicity", CensusEthnicity),
-                          ("postcode_districts", PostcodeDistrictShare)):
+                          ("postcode_districts", PostcodeDistrictShare),
+                          ("harm_weights", HarmWeight),
+                          ("home_office_csp_counts", HomeOfficeCount)):
         assert model.objects.count() == by_source[source], source
+    # Two synthetic harm indices, named as such, at their own granularity.
+    assert dict(HarmWeight.objects.values_list("index_name", "granularity").distinct()) == {
+        "Demo harm index by offence code (synthetic)": "offence_code",
+        "Demo harm index by offence subgroup (synthetic)": "subgroup"}
+    assert set(HarmWeight.objects.values_list("source_note", flat=True)) == {
+        "SVD Platform demo data (synthetic)"}
+    assert set(Extract.objects.filter(source="harm_weights").values_list(
+        "publisher", flat=True)) == {"SVD Platform demo data (synthetic)"}
+    # Home Office counts for the demo areas and the comparators, two years of them.
+    own, comparators = ingest_demo.comparator_areas()
+    assert own == "Bournemouth, Christchurch and Poole" and 5 <= len(comparators) <= 7
+    areas = set(HomeOfficeCount.objects.values_list("area_name", flat=True))
+    assert {own, "Dorset", "Cardiff", *comparators} <= areas
+    assert set(HomeOfficeCount.objects.values_list("financial_year", flat=True)) == {
+        "2019/20", "2020/21"}
     # Admissions are apportioned by postcode district: shares sum to the rows loaded.
     admissions = HospitalAdmission.objects.aggregate(n=Sum("share"))["n"]
     assert round(admissions, 6) == by_source["hospital_admissions"]
@@ -175,9 +196,21 @@ def test_seed_demo_loads_synthetic_extracts_through_the_upload_path(db, monkeypa
     assert {"Deliberate fires", "MARAC cases discussed", "Permanent exclusions"} <= set(
         IndicatorValue.objects.values_list("measure", flat=True))
     shared = Extract.objects.exclude(source__in=["geography", "population", "census_ethnicity",
-                                                 "postcode_districts"])
+                                                 "postcode_districts", "harm_weights",
+                                                 "home_office_csp_counts"])
     assert not shared.filter(agreement=None).exists()
     assert set(SharingAgreement.objects.values_list("lawful_basis", flat=True)) == {"s17a"}
     assert ColumnMapping.objects.filter(name="Dorset Police Niche export").exists()
+    # Every demo partnership has a finished assessment, with its preset's definition.
+    from assessments.models import Assessment
+    from partners.models import Partnership
+
+    assert "Demo assessments:" in out
+    runs = Assessment.objects.filter(status=Assessment.Status.DONE)
+    assert runs.count() == Partnership.objects.count()
+    assert runs.get(partnership__slug="bcp-csp").definition_version.definition.preset == \
+        "bcp_csp"
+    assert runs.get(partnership__slug="bcp-csp").comparator_snapshot["areas"] == comparators
     assert f"0 extract(s) loaded, {expected} already there" in run("seed_demo")
+    assert Assessment.objects.count() == runs.count()  # not run twice
     assert Extract.objects.count() == expected

@@ -18,8 +18,15 @@ OBJECT_ROUTES = {
     "membership_edit": "membership", "membership_remove": "membership",
     "invitation_revoke": "invitation", "two_factor_reset": "membership",
     "extract": "extract", "extract_errors_csv": "extract", "extract_mapping": "extract",
+    "definition": "definition", "assessment": "assessment",
+    "assessment_compare": "assessment", "assessment_findings": "assessment",
+    "finding_edit": "assessment", "assessment_priorities": "assessment",
+    "assessment_section": "assessment", "assessment_csv": "assessment",
 }
-EXTRA_KWARGS = {"template_download": {"name": "police_occurrences_template.csv"}}
+EXTRA_KWARGS = {"template_download": {"name": "police_occurrences_template.csv"},
+                "finding_edit": {"key": "total"},
+                "assessment_section": {"section": "volumes"},
+                "assessment_csv": {"section": "volumes", "table": "by_category"}}
 POST_ONLY = {"invitation_revoke", "two_factor_reset"}
 
 
@@ -57,7 +64,22 @@ def _objects(world, partnership, seat):
                                      sha256="0" * 64, size=1,
                                      status=Extract.Status.NEEDS_MAPPING)
     return {"seat": seat, "membership": membership, "invitation": invitation,
-            "extract": extract}
+            "extract": extract, **_assessment_objects(partnership)}
+
+
+def _assessment_objects(partnership):
+    """A finished assessment (with a few police records, so it has findings) and its
+    definition."""
+    from assessments import services as assessments
+    from tests.assessments_app.conftest import add_occurrences
+
+    add_occurrences(partnership, {"rape": [10, 12, 9, 14, 20]})
+    definition = assessments.definition_create(partnership=partnership, name="Matrix",
+                                               financial_year="2023/24",
+                                               rules={"categories": ["rape"]})
+    run = assessments.assessment_start(partnership=partnership, financial_year="2023/24",
+                                       definition_version=definition.current, enqueue=False)
+    return {"definition": definition, "assessment": assessments.run(assessments.claim(run.pk))}
 
 
 def _url(pattern, slug, objects):
@@ -107,8 +129,10 @@ def test_another_partnerships_object_is_404_even_for_its_admin(client, world, ro
     Membership.objects.create(user=world.users[Role.PARTNERSHIP_ADMIN.value],
                               seat=world.home_seat, role=Role.ANALYST)
     obj = foreign[OBJECT_ROUTES[route]]
-    key = "uuid" if route.startswith("extract") else "pk"
-    url = reverse(route, kwargs={"slug": world.home.slug, key: getattr(obj, key)})
+    pattern = next(p for p in partnership_routes() if p.name == route)
+    key = "uuid" if "<uuid:uuid>" in str(pattern.pattern) else "pk"
+    kwargs = {"slug": world.home.slug, key: getattr(obj, key), **EXTRA_KWARGS.get(route, {})}
+    url = reverse(route, kwargs=kwargs)
     assert client.get(url).status_code in {404, 405}
     assert client.post(url).status_code == 404
 

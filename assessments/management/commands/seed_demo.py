@@ -8,6 +8,7 @@ from django.core.exceptions import ImproperlyConfigured
 from django.core.management.base import BaseCommand, CommandError
 from django.utils import timezone
 
+from assessments import demo as assessments_demo
 from ingest import demo as ingest_demo
 from partners import demo
 
@@ -31,6 +32,11 @@ class Command(BaseCommand):
             new = [e for e in extracts if e.created_at >= since]
             self.stdout.write(f"Demo data: {len(new)} extract(s) loaded, "
                               f"{len(extracts) - len(new)} already there "
+                              f"({time.monotonic() - started:.0f} s).")
+            started = time.monotonic()
+            runs = assessments_demo.seed()
+            self.stdout.write(f"Demo assessments: {len(runs)} partnership(s) assessed for "
+                              f"{assessments_demo.financial_year()} "
                               f"({time.monotonic() - started:.0f} s).")
         self.stdout.write(self.style.SUCCESS("Demo partnerships and users are ready."))
         self.stdout.write(f"Every demo user's password is: {demo.DEMO_PASSWORD}")

@@ -1,0 +1,219 @@
+"""Plotly figures for assessment tables, built from the tables *after* disclosure control
+(a suppressed value is a gap, never a bar). Each figure is JSON for plotly.js, embedded as
+a data block (no inline script) and drawn by static/js/charts.js; the table beside it is
+the accessible version."""
+
+import json
+
+import plotly.graph_objects as go
+from django.utils.translation import gettext as _
+
+from . import labels
+from .computation import disclosure
+from .computation import tables as t
+from .computation.tables import Section, Table
+from .presentation import column_label, label, table_title
+
+PALETTE = ["#1d70b8", "#d4351c", "#00703c", "#f47738", "#4c2c92", "#b58840", "#5694ca",
+           "#912b88", "#28a197", "#505a5f"]
+FONT = "Helvetica Neue, Arial, sans-serif"
+
+
+def _layout(title: str, **extra) -> dict:
+    return {"title": {"text": title}, "font": {"family": FONT, "size": 14},
+            "colorway": PALETTE, "margin": {"l": 60, "r": 20, "t": 50, "b": 60},
+            "legend": {"orientation": "h", "y": -0.2}, "hovermode": "closest", **extra}
+
+
+def _num(value):
+    if value is None or disclosure.is_suppressed(value) or isinstance(value, str):
+        return None
+    return value
+
+
+def _figure(fig: go.Figure, title: str) -> dict:
+    return {"title": title, "figure": json.loads(fig.to_json())}
+
+
+def for_table(section: str, table: Table, whole: Section | None = None) -> dict | None:
+    """A chart for the table, or None when a table reads better as a table."""
+    builder = SPECIAL.get((section, table.key), lambda table, whole: _generic(table))
+    chart = builder(table, whole)
+    if chart is not None:
+        chart["id"] = f"chart-{table.key}"
+    return chart
+
+
+def _label_column(table: Table) -> str | None:
+    return next((c.key for c in table.columns if c.kind == t.LABEL), None)
+
+
+def _years(table: Table) -> list[str]:
+    return [c.key for c in table.columns if c.kind == t.COUNT and "/" in c.key]
+
+
+def volumes_by_category(table: Table, whole=None) -> dict | None:
+    years = _years(table)
+    if len(years) < 2:
+        return _generic(table)
+    fig = go.Figure()
+    for row in table.rows:
+        if row.get("category") == "all":
+            continue
+        fig.add_trace(go.Scatter(x=years, y=[_num(row.get(y)) for y in years],
+                                 mode="lines+markers", name=labels.category(row["category"])))
+    fig.update_layout(**_layout(_("Five-year trend by category"),
+                                yaxis={"title": {"text": _("Offences")}, "rangemode": "tozero"},
+                                xaxis={"title": {"text": _("Financial year")}}))
+    return _figure(fig, _("Five-year trend by category"))
+
+
+def monthly(table: Table, whole=None) -> dict | None:
+    series: dict[str, tuple[list, list]] = {}
+    for row in table.rows:
+        xs, ys = series.setdefault(str(row.get("category")), ([], []))
+        xs.append(row.get("month"))
+        ys.append(_num(row.get("count")))
+    fig = go.Figure([go.Scatter(x=xs, y=ys, mode="lines", name=labels.category(key))
+                     for key, (xs, ys) in series.items()])
+    fig.update_layout(**_layout(_("Offences by month"),
+                                yaxis={"rangemode": "tozero", "title": {"text": _("Offences")}}))
+    return _figure(fig, _("Offences by month"))
+
+
+def seasonality(table: Table, whole=None) -> dict | None:
+    """Each category's seasonality index by month of the year (1 = an average month)."""
+    from django.utils.dates import MONTHS_3
+
+    series: dict[str, tuple[list, list]] = {}
+    for row in table.rows:
+        month = row.get("month")
+        if row.get("category") == "all" or not isinstance(month, int):
+            continue
+        xs, ys = series.setdefault(str(row.get("category")), ([], []))
+        xs.append(str(MONTHS_3[month]).capitalize())
+        ys.append(_num(row.get("seasonality")))
+    if not series:
+        return None
+    fig = go.Figure([go.Scatter(x=xs, y=ys, mode="lines+markers", name=labels.category(key))
+                     for key, (xs, ys) in series.items()])
+    fig.update_layout(**_layout(_("Seasonality by month (1 = an average month)"),
+                                yaxis={"rangemode": "tozero"}))
+    return _figure(fig, _("Seasonality by month (1 = an average month)"))
+
+
+def funnel(table: Table, whole: Section | None) -> dict | None:
+    """Funnel plot: each area's rate against its population, with 95% and 99.8% limits
+    around the partnership's rate, so that chance is not called a hotspot."""
+    curve = whole.tables.get("funnel_curve") if whole else None
+    if curve is None or not table.rows:
+        return None
+    pops = [r.get("population") for r in curve.rows]
+    fig = go.Figure()
+    for key, name, dash in (("upper_998", _("99.8% limits"), "dash"),
+                            ("lower_998", None, "dash"), ("upper_95", _("95% limits"), "dot"),
+                            ("lower_95", None, "dot")):
+        fig.add_trace(go.Scatter(x=pops, y=[r.get(key) for r in curve.rows], mode="lines",
+                                 name=name or "", showlegend=name is not None,
+                                 line={"dash": dash, "color": "#505a5f"}))
+    if curve.rows and curve.rows[0].get("expected") is not None:
+        fig.add_trace(go.Scatter(x=pops, y=[r.get("expected") for r in curve.rows],
+                                 mode="lines", name=_("Partnership rate"),
+                                 line={"color": "#0b0c0c"}))
+    label_key = _label_column(table) or "area_code"
+    points = [r for r in table.rows if _num(r.get("rate")) is not None]
+    fig.add_trace(go.Scatter(
+        x=[r.get("population") for r in points], y=[r.get("rate") for r in points],
+        mode="markers", name=_("Areas"), marker={"color": "#1d70b8", "size": 8},
+        text=[str(r.get("name") or r.get(label_key)) for r in points],
+        hovertemplate="%{text}: %{y:.2f}<extra></extra>"))
+    fig.update_layout(**_layout(_("Funnel plot: rate per 1,000 by population"),
+                                xaxis={"title": {"text": _("Population")}},
+                                yaxis={"title": {"text": _("Rate per 1,000")},
+                                       "rangemode": "tozero"}))
+    return _figure(fig, _("Funnel plot: rate per 1,000 by population"))
+
+
+def day_hour(table: Table, whole=None) -> dict | None:
+    """Day of week against hour, as a grid of squares shaded by count (a scatter, not a
+    plotly heatmap: its colour bar writes style attributes the CSP forbids)."""
+    days = [_("Monday"), _("Tuesday"), _("Wednesday"), _("Thursday"), _("Friday"),
+            _("Saturday"), _("Sunday")]
+    cells = [(row.get("day"), row.get("hour"), _num(row.get("count"))) for row in table.rows]
+    cells = [(d, h, c) for d, h, c in cells
+             if isinstance(d, int) and isinstance(h, int) and 0 <= d < 7 and 0 <= h < 24]
+    if not cells:
+        return None
+    fig = go.Figure(go.Scatter(
+        x=[h for _d, h, _c in cells], y=[days[d] for d, _h, _c in cells], mode="markers",
+        marker={"symbol": "square", "size": 22, "color": [c or 0 for _d, _h, c in cells],
+                "colorscale": "Blues", "showscale": False,
+                "line": {"width": 1, "color": "#ffffff"}},
+        text=[str(c) if c is not None else "–" for _d, _h, c in cells],
+        hovertemplate="%{y} %{x}:00: %{text}<extra></extra>"))
+    fig.update_layout(**_layout(_("Day of week and hour"),
+                                xaxis={"title": {"text": _("Hour")}, "dtick": 2,
+                                       "range": [-0.5, 23.5]},
+                                yaxis={"autorange": "reversed"}))
+    return _figure(fig, _("Day of week and hour"))
+
+
+def _generic(table: Table) -> dict | None:
+    """A bar chart of the table's main figure by its label, for short tables."""
+    key = _label_column(table)
+    if key is None or not 1 < len(table.rows) <= 40:
+        return None
+    value = next((c for c in table.columns if c.kind in (t.RATE, t.PERCENT, t.RATIO)), None)
+    value = value or next((c for c in table.columns if c.kind in (t.COUNT, t.MEASURE)), None)
+    if value is None:
+        return None
+    rows = [r for r in table.rows if r.get(key) not in ("all", "total")]
+    low = next((c.key for c in table.columns if c.kind == t.CI_LOW), None)
+    high = next((c.key for c in table.columns if c.kind == t.CI_HIGH), None)
+    ys = [_num(r.get(value.key)) for r in rows]
+    error = None
+    if low and high and value.kind in (t.RATE, t.PERCENT, t.RATIO):
+        error = {"type": "data", "symmetric": False, "color": "#0b0c0c",
+                 "array": [(_num(r.get(high)) - y) if y is not None and _num(r.get(high))
+                           is not None else None for r, y in zip(rows, ys, strict=True)],
+                 "arrayminus": [(y - _num(r.get(low))) if y is not None and _num(r.get(low))
+                                is not None else None for r, y in zip(rows, ys, strict=True)]}
+    fig = go.Figure(go.Bar(x=[label(r.get(key)) for r in rows], y=ys, error_y=error,
+                           marker={"color": PALETTE[0]}))
+    title = f"{table_title(table.key)}: {column_label(value.key)}"
+    fig.update_layout(**_layout(title, yaxis={"title": {"text": column_label(value.key)}}))
+    return _figure(fig, title)
+
+
+def priority_matrix(result: dict) -> dict | None:
+    """Harm level against likelihood (MoRiLE-style), each category a labelled point."""
+    ranking = result.get("ranking") or []
+    if not ranking:
+        return None
+    fig = go.Figure(go.Scatter(
+        x=[r.get("likelihood") for r in ranking], y=[r.get("harm_level") for r in ranking],
+        mode="markers+text", text=[f"{r['rank']}. {labels.category(r['category'])}"
+                                   for r in ranking],
+        textposition="top center", cliponaxis=False,
+        marker={"size": 14, "color": PALETTE[1]}))
+    fig.update_layout(**_layout(
+        _("Harm and likelihood"),
+        xaxis={"title": {"text": _("Likelihood (volume and trend)")}, "range": [0.5, 5.5],
+               "dtick": 1},
+        yaxis={"title": {"text": _("Harm")}, "range": [0.5, 5.5], "dtick": 1},
+        shapes=[{"type": "rect", "x0": 3, "x1": 5.5, "y0": 3, "y1": 5.5,
+                 "fillcolor": "#f4cccc", "opacity": 0.4, "line": {"width": 0},
+                 "layer": "below"}]))
+    return _figure(fig, _("Harm and likelihood"))
+
+
+SPECIAL = {
+    ("volumes", "by_category"): volumes_by_category,
+    ("volumes", "monthly"): monthly,
+    ("places", "funnel_points"): funnel,
+    ("places", "funnel_curve"): lambda table, whole: None,
+    ("time", "day_hour"): day_hour,
+    ("time", "by_month_of_year"): seasonality,
+    ("quality", "evaluability"): lambda table, whole: None,
+    ("quality", "coverage"): lambda table, whole: None,
+}

@@ -1,0 +1,1 @@
+"""Pure computation of the needs assessment: pandas, numpy and scipy only, no Django."""

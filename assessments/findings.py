@@ -1,0 +1,126 @@
+"""Findings as a reader sees them: the generated sentence in their language, or the
+analyst's wording, flagged when a later run changed the figures it was written against;
+small numbers never shown to audiences that must not see them."""
+
+from django.urls import reverse
+from django.utils.formats import number_format
+from django.utils.translation import gettext as _
+from django.utils.translation import override
+
+from . import labels
+from .computation import disclosure
+from .computation.findings import COUNT_PARAMS
+from .computation.tables import Section
+from .models import Assessment, FindingEdit
+
+
+def shown_findings(assessment: Assessment, audience: str, threshold: int,
+                   language: str) -> list[dict]:
+    edits = {e.key: e for e in FindingEdit.objects.filter(
+        partnership=assessment.partnership, financial_year=assessment.financial_year,
+        language=language)}
+    protected = {}
+    out = []
+    for item in assessment.result.get("findings", []):
+        hidden = _reveals_suppressed(item, assessment, audience, threshold, protected)
+        generated = render(item, language)
+        edit = edits.get(_key(item))
+        text = generated
+        if hidden:
+            text = small_numbers(item, language)
+        elif edit is not None:
+            text = edit.text
+        out.append({
+            "key": _key(item), "text": text, "generated": generated,
+            "edited": edit is not None and not hidden,
+            "stale": edit is not None and edit.figures != item["figures"],
+            "figures": item["figures"], "suppressed": hidden,
+            "link": _link(assessment, item["ref"]),
+        })
+    return out
+
+
+def _key(item: dict) -> str:
+    """A finding's stable identity across runs: its template family and subject."""
+    params = item["params"]
+    family = item["key"].split("_")[0] if item["key"].startswith("change_") else item["key"]
+    subject = params.get("category") or params.get("source") or ""
+    return f"{family}:{subject}" if subject else family
+
+
+def render(item: dict, language: str) -> str:
+    with override(language):
+        template = _(item["template"])
+        params = {name: _param(name, value) for name, value in item["params"].items()}
+        try:
+            return template % params
+        except (KeyError, TypeError, ValueError):
+            return item["template"] % params
+
+
+def _param(name, value):
+    if name == "category":
+        return labels.category(value)
+    if name == "source":
+        return labels.source(value)
+    if name == "rules" and isinstance(value, list):
+        return ", ".join(labels.rule(v) for v in value)
+    if isinstance(value, int | float) and not isinstance(value, bool) and name != "n":
+        return number_format(value, use_l10n=True, force_grouping=True)
+    return value
+
+
+def small_numbers(item: dict, language: str) -> str:
+    with override(language):
+        subject = item["params"].get("category")
+        if subject:
+            return _("Figures for %(category)s in %(year)s are too small to publish.") % {
+                "category": labels.category(subject), "year": item["params"].get("year", "")}
+        return _("This finding rests on numbers too small to publish.")
+
+
+def _reveals_suppressed(item, assessment, audience, threshold, cache) -> bool:
+    if audience not in disclosure.SUPPRESSING:
+        return False
+    params = item["params"]
+    for name in COUNT_PARAMS:
+        value = params.get(name)
+        if isinstance(value, int | float) and 0 < value < threshold:
+            return True
+    ref = item.get("ref") or {}
+    section = ref.get("section")
+    if section not in assessment.result.get("sections", {}):
+        return False
+    if section not in cache:
+        cache[section] = disclosure.protect_section(
+            Section.from_dict(assessment.result["sections"][section]), audience, threshold)
+    table = cache[section].tables.get(ref.get("table"))
+    if table is None:
+        return False
+    used = _columns_used(item, table)
+    for row in table.rows:
+        if ref.get("row") in row.values():
+            return any(disclosure.is_suppressed(row.get(column)) for column in used)
+    return False
+
+
+def _columns_used(item: dict, table) -> list[str]:
+    """The table columns a finding quotes: its years, and what is worked out from them."""
+    params, ref = item["params"], item.get("ref") or {}
+    keys = {c.key for c in table.columns}
+    used = {params.get(k) for k in ("year", "previous_year", "peak_year")} | {ref.get("column")}
+    if {"change", "signed_change"} & set(params):
+        used |= {"change", "difference", "verdict"}
+    return [key for key in used if key in keys] or list(keys)
+
+
+def _link(assessment: Assessment, ref: dict) -> str:
+    section = (ref or {}).get("section")
+    slug = assessment.partnership.slug
+    if section == "priority":
+        return reverse("assessment_priorities", kwargs={"slug": slug, "uuid": assessment.uuid})
+    if section in assessment.result.get("sections", {}):
+        url = reverse("assessment_section", kwargs={"slug": slug, "uuid": assessment.uuid,
+                                                    "section": section})
+        return f"{url}#table-{ref.get('table')}"
+    return ""

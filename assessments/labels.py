@@ -1,0 +1,157 @@
+"""Words for the computation's keys: categories, sections, columns, verdicts, rules and
+notes, in the reader's language. The computation returns keys only (it knows no
+language); everything a person reads is translated here or in the templates."""
+
+from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
+
+from ingest import sources
+
+CATEGORIES = {
+    "homicide": gettext_lazy("homicide"),
+    "attempted_murder": gettext_lazy("attempted murder"),
+    "wounding_gbh_with_intent": gettext_lazy("wounding or GBH with intent (section 18)"),
+    "gbh_wounding": gettext_lazy("GBH or wounding without intent (section 20)"),
+    "abh": gettext_lazy("assault occasioning actual bodily harm"),
+    "other_violence_with_injury": gettext_lazy("other violence with injury"),
+    "violence_without_injury": gettext_lazy("violence without injury"),
+    "rape": gettext_lazy("rape"),
+    "sexual_assault": gettext_lazy("sexual assault"),
+    "other_sexual_offences": gettext_lazy("other sexual offences"),
+    "personal_robbery": gettext_lazy("robbery of personal property"),
+    "business_robbery": gettext_lazy("robbery of business property"),
+    "weapon_possession": gettext_lazy("possession of weapons"),
+    "public_order": gettext_lazy("public order offences"),
+    "asb": gettext_lazy("anti-social behaviour"),
+    "other": gettext_lazy("other offences"),
+    "violence_and_sexual_offences": gettext_lazy("violence and sexual offences"),
+    "robbery": gettext_lazy("robbery"),
+    "all": gettext_lazy("all offences in the definition"),
+}
+
+SECTIONS = {
+    "volumes": gettext_lazy("Volumes and trends"),
+    "rates": gettext_lazy("Rates and comparators"),
+    "people": gettext_lazy("Victims and suspects"),
+    "places": gettext_lazy("Where"),
+    "time": gettext_lazy("When"),
+    "flags": gettext_lazy("Flags and outcomes"),
+    "health": gettext_lazy("Health, youth justice and partners' indicators"),
+    "harm": gettext_lazy("Harm"),
+    "quality": gettext_lazy("Data quality and gaps"),
+}
+
+VERDICTS = {
+    "significant_increase": gettext_lazy("Statistically significant increase"),
+    "significant_decrease": gettext_lazy("Statistically significant decrease"),
+    "no_significant_change": gettext_lazy("Change not statistically significant"),
+    "no_change": gettext_lazy("No change"),
+    "too_few_to_test": gettext_lazy("Too few to test"),
+    "higher": gettext_lazy("Significantly higher"),
+    "lower": gettext_lazy("Significantly lower"),
+    "similar": gettext_lazy("Similar"),
+    "over": gettext_lazy("Over-represented"),
+    "under": gettext_lazy("Under-represented"),
+    "above_998": gettext_lazy("Above the 99.8% limit"),
+    "above_95": gettext_lazy("Above the 95% limit"),
+    "within": gettext_lazy("Within the limits"),
+    "below_95": gettext_lazy("Below the 95% limit"),
+    "below_998": gettext_lazy("Below the 99.8% limit"),
+    "supplied": gettext_lazy("Supplied"),
+    "not_supplied": gettext_lazy("Not supplied"),
+    "applied": gettext_lazy("Applied"),
+    "partly": gettext_lazy("Partly applied"),
+    "not_evaluable": gettext_lazy("Could not be applied"),
+    "not_set": gettext_lazy("Not used"),
+}
+
+RULES = {
+    "categories": gettext_lazy("offence categories"),
+    "offence_codes": gettext_lazy("Home Office offence codes"),
+    "exclusions": gettext_lazy("exclusions"),
+    "flags": gettext_lazy("flags (knife, firearm, alcohol, drugs, domestic abuse)"),
+    "exclude_flags": gettext_lazy("flags excluded"),
+    "age": gettext_lazy("age limit"),
+    "public_place": gettext_lazy("public place"),
+}
+
+FLAGS = {
+    "domestic_abuse": gettext_lazy("domestic abuse"),
+    "knife": gettext_lazy("knife or sharp instrument"),
+    "firearm": gettext_lazy("firearm"),
+    "alcohol": gettext_lazy("alcohol"),
+    "drugs": gettext_lazy("drugs"),
+    "public_place": gettext_lazy("public place"),
+}
+
+AUDIENCES = {
+    "partnership": gettext_lazy("partnership analysts"),
+    "board": gettext_lazy("the executive board"),
+    "scrutiny": gettext_lazy("the scrutiny committee"),
+    "public": gettext_lazy("the public"),
+}
+
+STAGES = {
+    "reading": gettext_lazy("Reading the partnership's records"),
+    "computing": gettext_lazy("Applying the local definition"),
+    "definition": gettext_lazy("Applying the local definition"),
+    "volumes": gettext_lazy("Counting volumes and testing changes"),
+    "rates": gettext_lazy("Working out rates and comparators"),
+    "people": gettext_lazy("Describing victims and suspects"),
+    "places": gettext_lazy("Comparing areas"),
+    "time": gettext_lazy("Looking at when offences happen"),
+    "flags": gettext_lazy("Counting flags and outcomes"),
+    "health": gettext_lazy("Reading health and youth justice data"),
+    "quality": gettext_lazy("Checking data quality"),
+    "harm": gettext_lazy("Weighting by harm"),
+    "priorities": gettext_lazy("Proposing priorities"),
+    "done": gettext_lazy("Finished"),
+}
+
+
+def category(key) -> str:
+    return str(CATEGORIES.get(str(key), key))
+
+
+# The computation's short names for the sources a definition is applied to.
+SOURCE_ALIASES = {"police": "police_occurrences", "street": "police_uk_street",
+                  "admissions": "hospital_admissions", "youth": "youth_justice",
+                  "indicators": "indicator"}
+
+
+def source(key) -> str:
+    key = SOURCE_ALIASES.get(str(key), str(key))
+    spec = sources.SOURCES.get(key)
+    return str(spec.label) if spec else str(key)
+
+
+def verdict(key) -> str:
+    return str(VERDICTS.get(str(key), key)) if key else ""
+
+
+def rule(key) -> str:
+    return str(RULES.get(str(key), key))
+
+
+def rule_error(error) -> str:
+    """A definitions.validate error (a key, or a dict with key and params) as a sentence."""
+    key, params = (error, {}) if isinstance(error, str) else (error["key"],
+                                                              error.get("params", {}))
+    messages = {
+        "unknown_category": _("%(value)s is not an offence category."),
+        "unknown_code": _("%(value)s is not a Home Office offence code in the taxonomy."),
+        "unknown_flag": _("%(value)s is not a flag the platform records."),
+        "age_limit": _("The age limit must be a whole number from 1 to 120."),
+        "age_who": _("Say whether the age limit applies to victims, suspects or either."),
+        "empty": _("Include at least one offence category or offence code."),
+        "flags_mode": _("Flags must match any or all of those chosen."),
+        "included_and_excluded": _("%(value)s is both included and excluded: choose one."),
+        "unknown_rule": _("%(value)s is not a rule the platform knows."),
+        "invalid_value": _("A rule has a value of the wrong kind."),
+        "not_a_mapping": _("The rules are not in the expected form."),
+    }
+    text = messages.get(key, _("The definition has a problem: %(key)s.") % {"key": key})
+    try:
+        return text % {"value": "", **params} if params or "%(value)s" in text else text
+    except (KeyError, TypeError, ValueError):
+        return text

@@ -1,0 +1,293 @@
+"""From a snapshot to what a reader sees: every table through disclosure control for the
+reader's audience, then labelled and formatted in their language. Pages, CSV files and
+charts all read tables from here, so none can show a figure the audience may not see."""
+
+import csv
+import io
+from dataclasses import dataclass
+
+from django.utils.formats import number_format
+from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
+
+from .computation import disclosure
+from .computation import tables as t
+from .computation.tables import Section, Table
+from .labels import CATEGORIES, FLAGS, VERDICTS, category, rule, source, verdict
+
+COLUMNS = {
+    "category": gettext_lazy("Category"),
+    "count": gettext_lazy("Count"),
+    "previous": gettext_lazy("Previous year"),
+    "change": gettext_lazy("Change"),
+    "difference": gettext_lazy("Difference"),
+    "ratio": gettext_lazy("Rate ratio"),
+    "low": gettext_lazy("Lower 95% limit"),
+    "high": gettext_lazy("Upper 95% limit"),
+    "ci_low": gettext_lazy("Lower 95% limit"),
+    "ci_high": gettext_lazy("Upper 95% limit"),
+    "p_value": gettext_lazy("p-value"),
+    "verdict": gettext_lazy("Verdict"),
+    "dispersion": gettext_lazy("Overdispersion"),
+    "population": gettext_lazy("Population"),
+    "rate": gettext_lazy("Rate per 1,000"),
+    "percent": gettext_lazy("Per cent"),
+    "share": gettext_lazy("Share"),
+    "month": gettext_lazy("Month"),
+    "financial_year": gettext_lazy("Financial year"),
+    "total": gettext_lazy("Total"),
+    "this_year": gettext_lazy("This year to date"),
+    "last_year": gettext_lazy("Same period last year"),
+    "source": gettext_lazy("Source"),
+    "status": gettext_lazy("Status"),
+    "rule": gettext_lazy("Rule"),
+    "reason": gettext_lazy("Reason"),
+    "harm": gettext_lazy("Harm"),
+    "harm_share": gettext_lazy("Share of harm"),
+    "volume_share": gettext_lazy("Share of volume"),
+    "area_code": gettext_lazy("Area code"),
+    "area_name": gettext_lazy("Area"),
+    "name": gettext_lazy("Name"),
+    "band": gettext_lazy("Age band"),
+    "sex": gettext_lazy("Sex"),
+    "group": gettext_lazy("Group"),
+    "organisation": gettext_lazy("Organisation"),
+    "organisation_name": gettext_lazy("Organisation"),
+    "measure": gettext_lazy("Measure"),
+    "unit": gettext_lazy("Unit"),
+    "value": gettext_lazy("Value"),
+    "committed": gettext_lazy("By date committed"),
+    "recorded": gettext_lazy("By date recorded"),
+    "non_recent": gettext_lazy("Non-recent"),
+    "non_recent_percent": gettext_lazy("Non-recent (%)"),
+    "weekend": gettext_lazy("Weekend"),
+    "weekday": gettext_lazy("Weekday"),
+    "hour": gettext_lazy("Hour"),
+    "day": gettext_lazy("Day of week"),
+    "missing": gettext_lazy("Missing"),
+    "field": gettext_lazy("Field"),
+    "decile": gettext_lazy("Deprivation decile"),
+    "location_quotient": gettext_lazy("Location quotient"),
+    "density": gettext_lazy("Offences per km²"),
+    "funnel": gettext_lazy("Funnel plot"),
+    "partnership_rate": gettext_lazy("Partnership rate"),
+    "outcome": gettext_lazy("Outcome"),
+    "unweighted": gettext_lazy("Without a weight"),
+    **{k: v for k, v in FLAGS.items()},
+}
+
+
+@dataclass
+class Shown:
+    """A table ready for a template: headers and formatted rows, with what was suppressed."""
+
+    key: str
+    title: str
+    headers: list[str]
+    kinds: list[str]
+    rows: list[list[str]]
+    raw: Table
+    notes: list[str]
+    suppressed: bool
+
+
+def protected(section_data: dict, audience: str, threshold: int) -> Section:
+    section = disclosure.protect_section(Section.from_dict(section_data), audience, threshold)
+    # Notes may quote a count too ("12 records have no time of day").
+    for notes in [section.notes, *(table.notes for table in section.tables.values())]:
+        for note in notes:
+            params = note.get("params") or {}
+            if isinstance(params.get("count"), int | float):
+                params["count"] = disclosure.protect_value(params["count"], audience,
+                                                           threshold)
+    return section
+
+
+def column_label(key: str) -> str:
+    if key in COLUMNS:
+        return str(COLUMNS[key])
+    if key.startswith("rank_"):
+        return _("Rank (%(index)s)") % {"index": key[5:].replace("_", " ")}
+    return key.replace("_", " ").capitalize() if "/" not in key else key
+
+
+def cell(value, kind: str, key: str = "") -> str:
+    """A cell as text, in the reader's locale (`key`, the column's, says what a label is)."""
+    if value is None or value == "":
+        return "–"
+    if disclosure.is_suppressed(value):
+        return str(value)
+    if key in ("month", "day", "hour") or (value == "all" and key != "category"):
+        return _time_label(value, key)
+    if kind == t.VERDICT:
+        return verdict(value)
+    if kind == t.LABEL:
+        text = label(value)
+        return text[:1].upper() + text[1:]
+    if kind == t.TEXT:
+        return label(value)
+    if isinstance(value, bool):
+        return _("yes") if value else _("no")
+    if not isinstance(value, int | float):
+        return label(value)
+    if kind in (t.COUNT, t.POPULATION, t.DIFFERENCE):
+        text = number_format(round(value), use_l10n=True, force_grouping=True)
+        return f"+{text}" if kind == t.DIFFERENCE and value > 0 else text
+    if kind == t.CHANGE:
+        return f"{value:+.0f}%"
+    if kind == t.PERCENT:
+        return number_format(value, 1, use_l10n=True) + "%"
+    if kind == t.P_VALUE:
+        return "<0.001" if value < 0.001 else number_format(value, 3, use_l10n=True)
+    if kind in (t.RATE, t.CI_LOW, t.CI_HIGH, t.RATIO):
+        return number_format(value, 2, use_l10n=True)
+    return number_format(value, 2 if abs(value) < 100 else 0, use_l10n=True,
+                         force_grouping=True)
+
+
+def _time_label(value, key: str) -> str:
+    from django.utils.dates import MONTHS, WEEKDAYS
+
+    if value == "all":
+        return _("Whole year") if key == "month" else _("All")
+    if key == "month" and isinstance(value, int) and 1 <= value <= 12:
+        return str(MONTHS[value])
+    if key == "day" and isinstance(value, int) and 0 <= value <= 6:
+        return str(WEEKDAYS[value])
+    if key == "hour" and isinstance(value, int):
+        return f"{value:02d}:00"
+    return str(value)
+
+
+def label(value) -> str:
+    text = str(value)
+    if text in CATEGORIES:
+        return category(text)
+    if text in VERDICTS:
+        return verdict(text)
+    if text in FLAGS:
+        return str(FLAGS[text])
+    spec_label = source(text)
+    return spec_label if spec_label != text else text
+
+
+TABLES = {
+    "by_category": gettext_lazy("Offences by category, five years"),
+    "ytd": gettext_lazy("Year to date against the same period last year"),
+    "monthly": gettext_lazy("Offences by month"),
+    "recorded_vs_committed": gettext_lazy("Recorded and committed dates; non-recent offences"),
+    "non_recent_by_category": gettext_lazy("Non-recent offences by category"),
+    "trend": gettext_lazy("Rate per 1,000 residents by year"),
+    "comparators": gettext_lazy("Comparator areas"),
+    "comparator_ratio": gettext_lazy("Against the comparator group"),
+    "victim_age": gettext_lazy("Victims by age"),
+    "suspect_age": gettext_lazy("Suspects by age"),
+    "under_25": gettext_lazy("Victims and suspects under 25, by year"),
+    "victim_sex": gettext_lazy("Victims by sex"),
+    "suspect_sex": gettext_lazy("Suspects by sex"),
+    "victim_ethnicity_self": gettext_lazy("Victims by self-defined ethnicity"),
+    "victim_ethnicity_officer": gettext_lazy("Victims by officer-defined ethnicity"),
+    "suspect_ethnicity_self": gettext_lazy("Suspects by self-defined ethnicity"),
+    "suspect_ethnicity_officer": gettext_lazy("Suspects by officer-defined ethnicity"),
+    "missing": gettext_lazy("Missing values"),
+    "areas_lsoa": gettext_lazy("Neighbourhoods (LSOAs)"),
+    "areas_ward": gettext_lazy("Wards"),
+    "areas_local_authority": gettext_lazy("Local authorities"),
+    "areas_beat": gettext_lazy("Police beats"),
+    "funnel_points": gettext_lazy("Wards and neighbourhoods on the funnel plot"),
+    "funnel_curve": gettext_lazy("Funnel plot control limits"),
+    "top_areas": gettext_lazy("The ten wards with most offences"),
+    "deprivation": gettext_lazy("By deprivation decile"),
+    "by_month_of_year": gettext_lazy("Seasonality: offences by month of the year"),
+    "day_hour": gettext_lazy("Day of week and hour"),
+    "weekend": gettext_lazy("Weekend share"),
+    "flag_shares": gettext_lazy("Flagged offences by year"),
+    "flag_change": gettext_lazy("Change in flagged offences"),
+    "flags_by_category": gettext_lazy("Flags by category"),
+    "outcomes": gettext_lazy("Outcomes"),
+    "diversion": gettext_lazy("Outcome 22 (diversion)"),
+    "istv_weapon": gettext_lazy("A&E assault attendances by weapon"),
+    "istv_location": gettext_lazy("A&E assault attendances by location"),
+    "istv_trend": gettext_lazy("A&E assault attendances by year"),
+    "admissions": gettext_lazy("Hospital admissions for assault"),
+    "first_time_entrants": gettext_lazy("First-time entrants to the youth justice system"),
+    "core_measures": gettext_lazy("Violence Reduction Unit core success measures"),
+    "indicators": gettext_lazy("Partners' indicators"),
+    "harm": gettext_lazy("Harm and volume by category"),
+    "sources": gettext_lazy("Sources supplied"),
+    "coverage": gettext_lazy("Quarters covered"),
+    "missing_fields": gettext_lazy("Missing fields"),
+    "unplaced": gettext_lazy("Records not placed in an area"),
+    "lsoa_vintage": gettext_lazy("LSOA code vintage"),
+    "excluded": gettext_lazy("Records left out by the definition"),
+    "evaluability": gettext_lazy("What of the definition could be applied"),
+}
+
+
+def table_title(key: str) -> str:
+    if key in TABLES:
+        return str(TABLES[key])
+    if key.startswith("harm_"):
+        return _("Harm under %(index)s") % {"index": key[5:].replace("_", " ")}
+    return column_label(key)
+
+
+def show(table: Table, title: str = "") -> Shown:
+    kinds = [c.kind for c in table.columns]
+    suppressed = any(n.get("key") == "suppressed" for n in table.notes)
+    return Shown(
+        key=table.key, title=title or table_title(table.key),
+        headers=[column_label(c.key) for c in table.columns], kinds=kinds,
+        rows=[[cell(row.get(c.key), c.kind, c.key) for c in table.columns]
+              for row in table.rows],
+        raw=table, notes=[note_text(n) for n in table.notes if shown_note(n)],
+        suppressed=suppressed)
+
+
+def shown_note(note: dict) -> bool:
+    """Notes worth a reader's time: not the cell list, not "0 records were..."."""
+    if note.get("key") == "suppressed_cells":
+        return False
+    return (note.get("params") or {}).get("count") != 0
+
+
+def note_text(note: dict) -> str:
+    from .notes import text
+
+    return text(note)
+
+
+def csv_bytes(table: Table) -> bytes:
+    """The table as CSV (UTF-8 with BOM for Excel), labelled, safe against formula
+    injection: any cell starting with = + - @ tab or CR is prefixed with an apostrophe,
+    except plain numbers."""
+    out = io.StringIO()
+    writer = csv.writer(out)
+    writer.writerow([column_label(c.key) for c in table.columns])
+    for row in table.rows:
+        writer.writerow([_safe(_csv_value(row.get(c.key), c.kind)) for c in table.columns])
+    return ("\ufeff" + out.getvalue()).encode("utf-8")
+
+
+def _csv_value(value, kind):
+    if value is None:
+        return ""
+    if kind in (t.LABEL, t.TEXT, t.VERDICT) and isinstance(value, str):
+        return label(value)
+    return value
+
+
+def _safe(value):
+    if isinstance(value, int | float) and not isinstance(value, bool):
+        return value
+    text = str(value)
+    if text and text[0] in "=+-@\t\r":
+        try:
+            float(text)
+        except ValueError:
+            return "'" + text
+    return text
+
+
+__all__ = ["Shown", "protected", "show", "csv_bytes", "cell", "column_label", "label",
+           "rule", "source"]

@@ -1,0 +1,459 @@
+"""Assessment pages: runs with progress, the overview and a page per analysis (charts, tables,
+CSV), findings, the priority matrix, definitions with a live preview, comparator groups.
+
+Every figure reaches the page through presentation.py, which applies disclosure control for
+the reader's audience (partners.access.audience_in)."""
+
+from django.contrib import messages
+from django.core.exceptions import PermissionDenied, ValidationError
+from django.db import IntegrityError
+from django.http import Http404, HttpResponse
+from django.shortcuts import redirect, render
+from django.utils.translation import get_language
+from django.utils.translation import gettext as _
+
+from ingest.models import DownloadLog, HomeOfficeCount
+from partners import access
+from partners.decorators import partnership_view
+from partners.forms import posted
+from partners.roles import Perm
+
+from . import charts, labels, presentation, selectors, services
+from .computation import definitions, disclosure, presets, priority
+from .computation.assessment import evaluability_by_source, record_counts
+from .computation.tables import Table
+from .findings import shown_findings
+from .forms import ComparatorForm, DefinitionForm, FindingForm, StartForm, WeightsForm
+from .models import Assessment, ComparatorGroup, Definition
+
+VIEW, PREPARE = Perm.VIEW_ASSESSMENTS, Perm.PREPARE_ASSESSMENTS
+
+
+def _assessment(partnership, uuid) -> Assessment:
+    # SECURITY: looked up inside the partnership the access layer resolved.
+    found = Assessment.objects.filter(partnership=partnership, uuid=uuid).select_related(
+        "definition_version__definition", "started_by").first()
+    if found is None:
+        raise Http404
+    return found
+
+
+def _audience(request, partnership) -> tuple[str, int]:
+    return (str(access.audience_in(request.user, partnership)),
+            partnership.suppression_threshold)
+
+
+def _can_prepare(request, partnership) -> bool:
+    return access.has_perm(request.user, PREPARE, partnership)
+
+
+# --- Runs --------------------------------------------------------------------------------------
+
+@partnership_view(VIEW)
+def assessments(request, partnership):
+    runs = (Assessment.objects.filter(partnership=partnership)
+            .select_related("definition_version__definition", "started_by"))
+    if not _can_prepare(request, partnership):
+        runs = runs.filter(status=Assessment.Status.DONE)
+    form = None
+    if _can_prepare(request, partnership):
+        form = _start_form(partnership, None)
+    return render(request, "assessments/list.html", {
+        "runs": runs, "form": form,
+        "definitions": Definition.objects.filter(partnership=partnership)})
+
+
+def _start_form(partnership, data):
+    latest = Definition.objects.filter(partnership=partnership).first()
+    form = StartForm(data, definitions=Definition.objects.filter(partnership=partnership),
+                     groups=ComparatorGroup.objects.filter(partnership=partnership),
+                     harm_indices=services.harm_indices())
+    if latest is not None and data is None:
+        form.initial = {"definition": latest.pk, "financial_year": latest.financial_year}
+    return form
+
+
+@partnership_view(PREPARE)
+def assessment_start(request, partnership):
+    form = _start_form(partnership, posted(request))
+    if request.method == "POST" and form.is_valid():
+        data = form.cleaned_data
+        try:
+            assessment = services.assessment_start(
+                partnership=partnership, financial_year=data["financial_year"],
+                definition_version=data["definition"].current,
+                comparator_group=data["comparator_group"],
+                harm_index=data["harm_index"] or "", user=request.user)
+        except ValidationError as error:
+            form.add_error(None, error)
+        else:
+            return redirect("assessment", slug=partnership.slug, uuid=assessment.uuid)
+    return render(request, "assessments/start.html", {"form": form})
+
+
+@partnership_view(VIEW)
+def assessment(request, partnership, uuid):
+    item = _assessment(partnership, uuid)
+    if item.status != Assessment.Status.DONE and not _can_prepare(request, partnership):
+        raise Http404
+    partial = request.headers.get("HX-Request") == "true"
+    if not item.is_finished or partial:
+        response = render(request, "assessments/progress.html" if partial
+                          else "assessments/running.html",
+                          {"assessment": item, "stage": labels.STAGES.get(item.stage, "")})
+        if partial and item.is_finished:
+            response["HX-Refresh"] = "true"
+        return response
+    if item.status == Assessment.Status.FAILED:
+        return render(request, "assessments/running.html", {"assessment": item})
+    audience, threshold = _audience(request, partnership)
+    volumes = presentation.protected(item.result["sections"]["volumes"], audience, threshold)
+    headline = volumes.tables.get("by_category")
+    return render(request, "assessments/overview.html", {
+        "assessment": item, "audience": audience,
+        "audience_label": labels.AUDIENCES.get(audience, audience),
+        "sections": _section_links(item),
+        "headline": presentation.show(headline) if headline else None,
+        "chart": charts.for_table("volumes", headline) if headline else None,
+        "findings": shown_findings(item, audience, threshold, get_language())[:6],
+        "evaluability": _evaluability(item.result),
+        "earlier": Assessment.objects.filter(
+            partnership=partnership, financial_year=item.financial_year,
+            status=Assessment.Status.DONE).exclude(pk=item.pk)[:10],
+        "can_prepare": _can_prepare(request, partnership)})
+
+
+def _section_links(item) -> list[dict]:
+    return [{"key": key, "label": labels.SECTIONS.get(key, key)}
+            for key in item.result.get("sections", {})]
+
+
+def _evaluability(result: dict) -> list[dict]:
+    """Per source with records, the rules of the definition and whether they applied."""
+    rows = []
+    counts = result.get("counts")
+    for source_key, rules in result.get("evaluability", {}).items():
+        if counts is not None and not (counts.get(source_key) or {}).get("read"):
+            continue
+        used = {rule: status for rule, status in rules.items() if status != "not_set"}
+        if not used:
+            continue
+        rows.append({"source": labels.source(source_key),
+                     "rules": [{"rule": labels.rule(r), "status": s,
+                                "label": labels.verdict(s)} for r, s in used.items()],
+                     "partly": any(s in ("partly", "not_evaluable") for s in used.values())})
+    return rows
+
+
+@partnership_view(VIEW)
+def assessment_section(request, partnership, uuid, section):
+    item = _done(partnership, uuid)
+    data = item.result["sections"].get(section)
+    if data is None:
+        raise Http404
+    audience, threshold = _audience(request, partnership)
+    protected = presentation.protected(data, audience, threshold)
+    tables = [{"shown": presentation.show(table), "chart": charts.for_table(section, table,
+                                                                            protected)}
+              for table in protected.tables.values()]
+    return render(request, "assessments/section.html", {
+        "assessment": item, "section": section,
+        "title": labels.SECTIONS.get(section, section), "tables": tables,
+        "notes": [presentation.note_text(n) for n in protected.notes
+                  if presentation.shown_note(n)],
+        "sections": _section_links(item), "audience": audience})
+
+
+def _done(partnership, uuid) -> Assessment:
+    item = _assessment(partnership, uuid)
+    if item.status != Assessment.Status.DONE:
+        raise Http404
+    return item
+
+
+@partnership_view(VIEW)
+def assessment_csv(request, partnership, uuid, section, table):
+    item = _done(partnership, uuid)
+    data = item.result["sections"].get(section, {}).get("tables", {}).get(table)
+    if data is None:
+        raise Http404
+    audience, threshold = _audience(request, partnership)
+    shown = disclosure.protect(Table.from_dict(data), audience, threshold)
+    DownloadLog.objects.create(user=request.user, partnership=partnership,
+                               what=f"assessment {item} {section}/{table} (CSV, {audience})")
+    response = HttpResponse(presentation.csv_bytes(shown), content_type="text/csv")
+    response["Content-Disposition"] = (
+        f'attachment; filename="{partnership.slug}-{item.financial_year.replace("/", "-")}'
+        f'-v{item.version}-{section}-{table}.csv"')
+    return response
+
+
+@partnership_view(VIEW)
+def assessment_compare(request, partnership, uuid):
+    item = _done(partnership, uuid)
+    other_uuid = request.GET.get("with", "")
+    others = Assessment.objects.filter(partnership=partnership, status=Assessment.Status.DONE,
+                                       financial_year=item.financial_year).exclude(pk=item.pk)
+    other = others.filter(uuid=other_uuid).first() if other_uuid else others.first()
+    audience, threshold = _audience(request, partnership)
+    rows = []
+    if other is not None:
+        rows = _compare_rows(item, other, audience, threshold)
+    return render(request, "assessments/compare.html", {
+        "assessment": item, "other": other, "others": others, "rows": rows})
+
+
+def _compare_rows(item, other, audience, threshold) -> list[dict]:
+    def counts(run):
+        table = presentation.protected(run.result["sections"]["volumes"], audience,
+                                       threshold).tables.get("by_category")
+        return {} if table is None else {r["category"]: r for r in table.rows}
+
+    year = item.financial_year
+    mine, theirs = counts(item), counts(other)
+    keys = list(dict.fromkeys([*mine, *theirs]))
+    return [{"category": labels.category(k),
+             "this": presentation.cell((mine.get(k) or {}).get(year), "count"),
+             "other": presentation.cell((theirs.get(k) or {}).get(year), "count"),
+             "this_verdict": labels.verdict((mine.get(k) or {}).get("verdict")),
+             "other_verdict": labels.verdict((theirs.get(k) or {}).get("verdict")),
+             "differs": (mine.get(k) or {}).get(year) != (theirs.get(k) or {}).get(year)}
+            for k in keys]
+
+
+# --- Findings and priorities ---------------------------------------------------------------------
+
+@partnership_view(VIEW)
+def assessment_findings(request, partnership, uuid):
+    item = _done(partnership, uuid)
+    audience, threshold = _audience(request, partnership)
+    return render(request, "assessments/findings.html", {
+        "assessment": item,
+        "findings": shown_findings(item, audience, threshold, get_language()),
+        "can_prepare": _can_prepare(request, partnership)})
+
+
+@partnership_view(PREPARE)
+def finding_edit(request, partnership, uuid, key):
+    item = _done(partnership, uuid)
+    found = next((f for f in shown_findings(item, "partnership", 0, get_language())
+                  if f["key"] == key), None)
+    if found is None:
+        raise Http404
+    form = FindingForm(posted(request), initial={"text": found["text"]})
+    if request.method == "POST" and form.is_valid():
+        services.finding_edit(assessment=item, key=key, language=get_language(),
+                              text=form.cleaned_data["text"], figures=found["figures"],
+                              user=request.user)
+        messages.success(request, _("Wording saved."))
+        return redirect("assessment_findings", slug=partnership.slug, uuid=item.uuid)
+    return render(request, "assessments/finding_edit.html", {
+        "assessment": item, "finding": found, "form": form})
+
+
+@partnership_view(VIEW)
+def assessment_priorities(request, partnership, uuid):
+    item = _done(partnership, uuid)
+    proposal = getattr(item, "proposal", None)
+    inputs = item.result.get("priority_inputs", [])
+    categories = [row["category"] for row in inputs]
+    initial = _weights_initial(proposal, item.result.get("priority", {}))
+    form = WeightsForm(posted(request) if _can_prepare(request, partnership) else None,
+                       categories=categories, initial=initial)
+    result = item.result.get("priority", {})
+    if request.method == "POST":
+        if not _can_prepare(request, partnership):
+            raise PermissionDenied
+        if form.is_valid():
+            result = _propose(inputs, form.weights(), form.ratings())
+            if "save" in request.POST:
+                services.proposal_save(assessment=item, weights=form.weights(),
+                                       ratings=form.ratings(), user=request.user)
+                messages.success(request, _("Weights and ratings saved for this assessment."))
+                return redirect("assessment_priorities", slug=partnership.slug,
+                                uuid=item.uuid)
+    elif proposal is not None:
+        result = _propose(inputs, proposal.weights, proposal.ratings)
+    audience, threshold = _audience(request, partnership)
+    context = {"assessment": item, "form": form, "can_prepare": _can_prepare(request,
+                                                                            partnership),
+               **_priority_context(result, inputs, audience, threshold)}
+    template = ("assessments/priorities_result.html"
+                if request.headers.get("HX-Request") == "true" else
+                "assessments/priorities.html")
+    return render(request, template, context)
+
+
+def _propose(inputs: list[dict], weights: dict, ratings: dict) -> dict:
+    import pandas as pd
+
+    frame = pd.DataFrame(inputs, columns=["category", "count", "previous", "harm",
+                                          "under_25_share", "verdict"])
+    return priority.propose(frame, weights, ratings)
+
+
+def _weights_initial(proposal, result) -> dict:
+    weights = (proposal.weights if proposal else None) or result.get("weights") or {}
+    ratings = proposal.ratings if proposal else {}
+    initial = {f"w_{k}": v for k, v in weights.items()}
+    initial.update({f"r_{k}": v for k, v in ratings.items()})
+    return initial
+
+
+def _priority_context(result: dict, inputs: list[dict], audience: str, threshold: int):
+    ranking = []
+    for entry in result.get("ranking", []):
+        ranking.append({
+            **entry, "label": labels.category(entry["category"]),
+            "reasons": [presentation.note_text(r) if isinstance(r, dict) else str(r)
+                        for r in entry.get("reasons", [])],
+            "components": [{"name": name, "label": labels_component(name),
+                            "score": c.get("score"),
+                            "value": _component_value(name, c.get("value"), audience,
+                                                      threshold)}
+                           for name, c in (entry.get("components") or {}).items()]})
+    return {"ranking": ranking, "matrix": charts.priority_matrix(result),
+            "weights": result.get("weights", {})}
+
+
+def labels_component(name: str) -> str:
+    from .forms import COMPONENT_LABELS
+
+    return str(COMPONENT_LABELS.get(name, name))
+
+
+def _component_value(name, value, audience, threshold):
+    if name == "volume":
+        return disclosure.protect_value(value, audience, threshold)
+    return value
+
+
+# --- Definitions ---------------------------------------------------------------------------------
+
+@partnership_view(VIEW)
+def definitions_list(request, partnership):
+    return render(request, "assessments/definitions.html", {
+        "definitions": Definition.objects.filter(partnership=partnership)
+        .prefetch_related("versions"),
+        "presets": [{"key": k, **v} for k, v in presets.PRESETS.items()],
+        "can_prepare": _can_prepare(request, partnership)})
+
+
+@partnership_view(PREPARE)
+def definition_new(request, partnership):
+    preset = presets.PRESETS.get(request.GET.get("preset", ""))
+    return _definition_form(request, partnership, None, preset)
+
+
+@partnership_view(VIEW)
+def definition(request, partnership, pk):
+    item = Definition.objects.filter(partnership=partnership, pk=pk).first()
+    if item is None:
+        raise Http404
+    if not _can_prepare(request, partnership) and request.method == "POST":
+        raise PermissionDenied
+    if not _can_prepare(request, partnership):
+        return render(request, "assessments/definition_read.html", {
+            "definition": item, "versions": item.versions.all()})
+    return _definition_form(request, partnership, item, None)
+
+
+def _definition_form(request, partnership, item, preset):
+    if item is not None:
+        initial = DefinitionForm.initial_from(item.name, item.financial_year, item.current.rules)
+    elif preset is not None:
+        initial = DefinitionForm.initial_from(preset["name"], "2023/24", preset["rules"])
+    else:
+        initial = {"financial_year": "2023/24", "flags_mode": "any", "age_who": "either"}
+    form = DefinitionForm(posted(request), initial=initial)
+    if request.method == "POST" and form.is_valid():
+        saved = _definition_save(request, partnership, item, form, preset)
+        if saved is not None:
+            return redirect("definition", slug=partnership.slug, pk=saved.pk)
+    return render(request, "assessments/definition_form.html", {
+        "form": form, "definition": item, "preset": preset,
+        "versions": item.versions.all() if item else [],
+        "preview": _preview(partnership, form.initial if request.method == "GET" else None,
+                            form if request.method == "POST" else None)})
+
+
+def _definition_save(request, partnership, item, form, preset):
+    data = form.cleaned_data
+    try:
+        if item is None:
+            saved = services.definition_create(
+                partnership=partnership, name=data["name"], financial_year=data["financial_year"],
+                rules=form.rules(), preset=request.GET.get("preset", ""), user=request.user)
+        else:
+            services.definition_version_save(definition=item, rules=form.rules(),
+                                             note=data["note"], user=request.user)
+            saved = item
+    except ValidationError as error:
+        for message in error.messages:
+            form.add_error(None, message)
+        return None
+    except IntegrityError:  # a definition of that name and year exists
+        form.add_error("name", _("There is already a definition with that name for that "
+                                 "year."))
+        return None
+    messages.success(request, _("Definition saved."))
+    return saved
+
+
+@partnership_view(PREPARE)
+def definition_preview(request, partnership):
+    form = DefinitionForm(request.POST)
+    return render(request, "assessments/definition_preview.html",
+                  {"preview": _preview(partnership, None, form)})
+
+
+def _preview(partnership, initial, form) -> dict | None:
+    """Records the rules select in the chosen year, per source, and what could not be
+    applied: the editor's live preview."""
+    if form is not None:
+        if not form.is_valid():
+            return {"errors": [e for errors in form.errors.values() for e in errors]}
+        rules, year = form.rules(), form.cleaned_data["financial_year"]
+    elif initial and initial.get("categories") is not None:
+        bound = DefinitionForm(initial)
+        if not bound.is_valid():
+            return None
+        rules, year = bound.rules(), bound.cleaned_data["financial_year"]
+    else:
+        return None
+    errors = services.definition_errors(rules)
+    if errors:
+        return {"errors": errors}
+    inputs = selectors.preview_inputs(partnership, year)
+    selection = definitions.select(inputs, rules)
+    counts = [{"source": labels.source(key), "count": len(frame)}
+              for key, frame in (("police_occurrences", selection.police),
+                                 ("police_uk_street", selection.street),
+                                 ("istv", selection.istv),
+                                 ("hospital_admissions", selection.admissions))]
+    return {"year": year, "counts": counts,
+            "evaluability": _evaluability({"evaluability": evaluability_by_source(selection),
+                                           "counts": record_counts(inputs, selection)})}
+
+
+# --- Comparator groups ---------------------------------------------------------------------------
+
+@partnership_view(VIEW)
+def comparators(request, partnership):
+    known = sorted(set(HomeOfficeCount.objects.filter(area_level="csp")
+                       .values_list("area_name", flat=True)))
+    can_prepare = _can_prepare(request, partnership)
+    form = ComparatorForm(posted(request) if can_prepare else None, known=known)
+    if request.method == "POST":
+        if not can_prepare:
+            raise PermissionDenied
+        if form.is_valid():
+            ComparatorGroup.objects.update_or_create(
+                partnership=partnership, name=form.cleaned_data["name"],
+                defaults={"own_area": form.cleaned_data["own_area"],
+                          "areas": form.cleaned_data["areas"]})
+            messages.success(request, _("Comparator group saved."))
+            return redirect("comparators", slug=partnership.slug)
+    return render(request, "assessments/comparators.html", {
+        "groups": ComparatorGroup.objects.filter(partnership=partnership), "form": form,
+        "known": known, "can_prepare": can_prepare})
