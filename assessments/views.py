@@ -402,6 +402,8 @@ def _definition_save(request, partnership, item, form, preset):
 
 @partnership_view(PREPARE)
 def definition_preview(request, partnership):
+    if request.method != "POST":  # the editor posts here; a person lands on the editor
+        return redirect("definition_new", slug=partnership.slug)
     form = DefinitionForm(request.POST)
     return render(request, "assessments/definition_preview.html",
                   {"preview": _preview(partnership, None, form)})

@@ -17,7 +17,6 @@ from . import copy_format
 
 CHUNK_ROWS = 100_000
 IN_CHUNK = 2000  # values per IN (...) list when deleting by value elsewhere than PostgreSQL
-COPY_READ_BYTES = 1 << 20  # what psycopg2 sends to the server at a time
 
 
 def insert_frame(model, frame: pd.DataFrame) -> int:
@@ -59,7 +58,10 @@ def _copy(database, sql: str, data: bytes) -> None:
     """COPY on `database` (a Django connection, perhaps another thread's), with its errors
     raised as Django's."""
     with database.wrap_database_errors, database.connection.cursor() as cursor:
-        cursor.copy_expert(sql, io.BytesIO(data), size=COPY_READ_BYTES)
+        # All of it handed to libpq at once: the writer's thread then takes the interpreter
+        # lock back once per chunk, rather than once per megabyte, from the thread preparing
+        # the next chunk.
+        cursor.copy_expert(sql, io.BytesIO(data), size=max(len(data), 1))
 
 
 def _batched(model, frame: pd.DataFrame) -> int:

@@ -16,7 +16,7 @@ from itertools import chain, repeat
 
 import numpy as np
 import pandas as pd
-from django.db import models
+from django.db import connection, models
 
 HEADER = b"PGCOPY\n\xff\r\n\x00" + struct.pack(">ii", 0, 0)
 TRAILER = struct.pack(">h", -1)
@@ -71,8 +71,6 @@ def binary(model, frame: pd.DataFrame) -> bytes | None:
 
 
 def _db_types(model, names: list[str]) -> list[str]:
-    from django.db import connection
-
     return [model._meta.get_field(name).db_type(connection) or "" for name in names]
 
 

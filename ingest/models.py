@@ -294,7 +294,7 @@ class PoliceOccurrence(PlacedRecord):
     committed_time = models.CharField(max_length=5, blank=True)
     recorded_date = models.DateField()
     financial_year = models.CharField(max_length=7)
-    offence_code = models.CharField(max_length=12)
+    offence_code = models.CharField(max_length=20)  # "1/4.1/4.10/4.2" is 14
     offence_description = models.CharField(max_length=200, blank=True)
     category = models.CharField(max_length=40)
     offence_group = models.CharField(max_length=80, blank=True)

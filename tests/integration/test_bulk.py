@@ -127,10 +127,10 @@ def test_the_writer_inserts_and_deletes_in_order(owner):
 def test_a_failure_in_the_writer_reaches_the_caller_and_nothing_is_kept(owner):
     org, new_extract = owner
     extract = new_extract("broken.csv")
-    bad = occurrences(extract, org, ["y", "z"]).assign(extract=extract.pk + 1000)  # no such
+    bad = occurrences(extract, org, ["y", "z"]).assign(victim_age=-5)  # not an age
     with pytest.raises(IntegrityError), transaction.atomic(), \
             bulk.Writer(PoliceOccurrence) as writer:  # fmt: skip
         writer.insert(occurrences(extract, org, ["x"]))
-        writer.insert(bad)  # foreign keys are checked as each chunk goes in
+        writer.insert(bad)
         writer.drain()
     assert not PoliceOccurrence.objects.exists()
