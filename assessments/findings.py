@@ -20,7 +20,7 @@ def shown_findings(assessment: Assessment, audience: str, threshold: int,
         partnership=assessment.partnership, financial_year=assessment.financial_year,
         language=language)}
     protected = {}
-    out = []
+    out, seen = [], set()
     for item in assessment.result.get("findings", []):
         hidden = _reveals_suppressed(item, assessment, audience, threshold, protected)
         generated = render(item, language)
@@ -30,6 +30,9 @@ def shown_findings(assessment: Assessment, audience: str, threshold: int,
             text = small_numbers(item, language)
         elif edit is not None:
             text = edit.text
+        if text in seen:  # e.g. two findings on one category, both too small to publish
+            continue
+        seen.add(text)
         out.append({
             "key": _key(item), "text": text, "generated": generated,
             "edited": edit is not None and not hidden,

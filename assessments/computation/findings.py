@@ -21,34 +21,33 @@ def gettext_noop(message: str) -> str:
 
 TEMPLATES: dict[str, str] = {
     "change_increase_significant": gettext_noop(
-        "Police recorded %(category)s rose by %(change)s%% between %(previous_year)s and "
-        "%(year)s, from %(previous)s to %(count)s; the increase is statistically "
+        "Police recorded %(category)s: up %(change)s%% between %(previous_year)s and "
+        "%(year)s (from %(previous)s to %(count)s offences); the increase is statistically "
         "significant."),
     "change_increase_not_significant": gettext_noop(
-        "There was a %(change)s%% increase in police recorded %(category)s between "
-        "%(previous_year)s and %(year)s (%(previous)s to %(count)s); the change is not "
-        "statistically significant."),
+        "Police recorded %(category)s: up %(change)s%% between %(previous_year)s and "
+        "%(year)s (from %(previous)s to %(count)s offences); the change is not statistically "
+        "significant."),
     "change_decrease_significant": gettext_noop(
-        "Police recorded %(category)s fell by %(change)s%% between %(previous_year)s and "
-        "%(year)s, from %(previous)s to %(count)s; the reduction is statistically "
+        "Police recorded %(category)s: down %(change)s%% between %(previous_year)s and "
+        "%(year)s (from %(previous)s to %(count)s offences); the reduction is statistically "
         "significant."),
     "change_decrease_not_significant": gettext_noop(
-        "There was a %(change)s%% reduction in police recorded %(category)s between "
-        "%(previous_year)s and %(year)s (%(previous)s to %(count)s); the change is not "
-        "statistically significant."),
+        "Police recorded %(category)s: down %(change)s%% between %(previous_year)s and "
+        "%(year)s (from %(previous)s to %(count)s offences); the change is not statistically "
+        "significant."),
     "change_none": gettext_noop(
-        "Police recorded %(category)s were unchanged between %(previous_year)s and %(year)s "
-        "at %(count)s."),
+        "Police recorded %(category)s: unchanged between %(previous_year)s and %(year)s at "
+        "%(count)s offences."),
     "change_too_few": gettext_noop(
-        "Police recorded %(category)s went from %(previous)s in %(previous_year)s to "
-        "%(count)s in %(year)s; the numbers are too small to say whether the change is "
-        "real."),
+        "Police recorded %(category)s: %(previous)s offences in %(previous_year)s and "
+        "%(count)s in %(year)s, too few to say whether the change is real."),
     "change_new": gettext_noop(
-        "There were %(count)s police recorded %(category)s in %(year)s and none in "
+        "Police recorded %(category)s: %(count)s offences in %(year)s and none in "
         "%(previous_year)s."),
     "peak": gettext_noop(
-        "Over the five years, police recorded %(category)s peaked in %(peak_year)s at "
-        "%(peak)s and were %(count)s in %(year)s."),
+        "Police recorded %(category)s peaked over the five years in %(peak_year)s at "
+        "%(peak)s offences; there were %(count)s in %(year)s."),
     "most_common": gettext_noop(
         "The most common serious violence category in %(year)s was %(category)s, with "
         "%(count)s offences (%(share)s%% of the total)."),
@@ -63,8 +62,8 @@ TEMPLATES: dict[str, str] = {
         "%(percent)s%% of serious violence offences in %(year)s were flagged as domestic "
         "abuse (%(count)s of %(total)s)."),
     "knife": gettext_noop(
-        "Knife or sharp instrument flagged offences numbered %(count)s in %(year)s, "
-        "against %(previous)s in %(previous_year)s."),
+        "Knife or sharp instrument flagged offences: %(count)s in %(year)s against "
+        "%(previous)s in %(previous_year)s."),
     "partly_applied": gettext_noop(
         "The local definition could only be partly applied to %(source)s: it does not "
         "record %(rules)s, so those figures include offences the definition would leave "
