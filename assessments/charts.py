@@ -31,6 +31,11 @@ def _num(value):
     return value
 
 
+def _name(category) -> str:
+    """A category as a legend or hover names it: capitalised, as in the tables."""
+    return labels.capitalise(labels.category(category))
+
+
 def _figure(fig: go.Figure, title: str) -> dict:
     return {"title": title, "figure": json.loads(fig.to_json())}
 
@@ -61,7 +66,7 @@ def volumes_by_category(table: Table, whole=None) -> dict | None:
         if row.get("category") == "all":
             continue
         fig.add_trace(go.Scatter(x=years, y=[_num(row.get(y)) for y in years],
-                                 mode="lines+markers", name=labels.category(row["category"])))
+                                 mode="lines+markers", name=_name(row["category"])))
     fig.update_layout(**_layout(_("Five-year trend by category"),
                                 yaxis={"title": {"text": _("Offences")}, "rangemode": "tozero"},
                                 xaxis={"title": {"text": _("Financial year")}}))
@@ -74,7 +79,7 @@ def monthly(table: Table, whole=None) -> dict | None:
         xs, ys = series.setdefault(str(row.get("category")), ([], []))
         xs.append(row.get("month"))
         ys.append(_num(row.get("count")))
-    fig = go.Figure([go.Scatter(x=xs, y=ys, mode="lines", name=labels.category(key))
+    fig = go.Figure([go.Scatter(x=xs, y=ys, mode="lines", name=_name(key))
                      for key, (xs, ys) in series.items()])
     fig.update_layout(**_layout(_("Offences by month"),
                                 yaxis={"rangemode": "tozero", "title": {"text": _("Offences")}}))
@@ -95,7 +100,7 @@ def seasonality(table: Table, whole=None) -> dict | None:
         ys.append(_num(row.get("seasonality")))
     if not series:
         return None
-    fig = go.Figure([go.Scatter(x=xs, y=ys, mode="lines+markers", name=labels.category(key))
+    fig = go.Figure([go.Scatter(x=xs, y=ys, mode="lines+markers", name=_name(key))
                      for key, (xs, ys) in series.items()])
     fig.update_layout(**_layout(_("Seasonality by month (1 = an average month)"),
                                 yaxis={"rangemode": "tozero"}))
@@ -108,20 +113,31 @@ def funnel(table: Table, whole: Section | None) -> dict | None:
     curve = whole.tables.get("funnel_curve") if whole else None
     if curve is None or not table.rows:
         return None
-    pops = [r.get("population") for r in curve.rows]
+    # Both tables hold wards and LSOAs: draw one level, the wards (else the LSOAs).
+    level = "ward" if any(r.get("level") == "ward" for r in table.rows) else "lsoa"
+    curve_rows = sorted((r for r in curve.rows if r.get("level", level) == level
+                         and _num(r.get("population")) is not None),
+                        key=lambda r: r["population"])
+    point_rows = [r for r in table.rows if r.get("level", level) == level]
+    if not point_rows:
+        return None
+    pops = [r.get("population") for r in curve_rows]
     fig = go.Figure()
     for key, name, dash in (("upper_998", _("99.8% limits"), "dash"),
                             ("lower_998", None, "dash"), ("upper_95", _("95% limits"), "dot"),
                             ("lower_95", None, "dot")):
-        fig.add_trace(go.Scatter(x=pops, y=[r.get(key) for r in curve.rows], mode="lines",
+        fig.add_trace(go.Scatter(x=pops, y=[r.get(key) for r in curve_rows], mode="lines",
                                  name=name or "", showlegend=name is not None,
                                  line={"dash": dash, "color": "#505a5f"}))
-    if curve.rows and curve.rows[0].get("expected") is not None:
-        fig.add_trace(go.Scatter(x=pops, y=[r.get("expected") for r in curve.rows],
+    expected = "partnership_rate" if curve_rows and curve_rows[0].get(
+        "partnership_rate") is not None else "expected"
+    if curve_rows and curve_rows[0].get(expected) is not None:
+        fig.add_trace(go.Scatter(x=pops, y=[r.get(expected) for r in curve_rows],
                                  mode="lines", name=_("Partnership rate"),
                                  line={"color": "#0b0c0c"}))
-    label_key = _label_column(table) or "area_code"
-    points = [r for r in table.rows if _num(r.get("rate")) is not None]
+    label_key = next((c.key for c in table.columns if c.kind == t.LABEL and c.key != "level"),
+                     "area_code")
+    points = [r for r in point_rows if _num(r.get("rate")) is not None]
     fig.add_trace(go.Scatter(
         x=[r.get("population") for r in points], y=[r.get("rate") for r in points],
         mode="markers", name=_("Areas"), marker={"color": "#1d70b8", "size": 8},
@@ -168,21 +184,36 @@ def _generic(table: Table) -> dict | None:
     if value is None:
         return None
     rows = [r for r in table.rows if r.get(key) not in ("all", "total")]
-    low = next((c.key for c in table.columns if c.kind == t.CI_LOW), None)
-    high = next((c.key for c in table.columns if c.kind == t.CI_HIGH), None)
     ys = [_num(r.get(value.key)) for r in rows]
-    error = None
-    if low and high and value.kind in (t.RATE, t.PERCENT, t.RATIO):
-        error = {"type": "data", "symmetric": False, "color": "#0b0c0c",
-                 "array": [(_num(r.get(high)) - y) if y is not None and _num(r.get(high))
-                           is not None else None for r, y in zip(rows, ys, strict=True)],
-                 "arrayminus": [(y - _num(r.get(low))) if y is not None and _num(r.get(low))
-                                is not None else None for r, y in zip(rows, ys, strict=True)]}
-    fig = go.Figure(go.Bar(x=[label(r.get(key)) for r in rows], y=ys, error_y=error,
-                           marker={"color": PALETTE[0]}))
-    title = f"{table_title(table.key)}: {column_label(value.key)}"
-    fig.update_layout(**_layout(title, yaxis={"title": {"text": column_label(value.key)}}))
+    if all(y is None or y == 0 for y in ys):
+        return None  # nothing to draw: an empty chart says less than the table
+    error = _error_bars(table, value, rows, ys)
+    fig = go.Figure(go.Bar(x=[labels.capitalise(label(r.get(key), key)) for r in rows], y=ys,
+                           error_y=error, marker={"color": PALETTE[0]}))
+    title = f"{table_title(table.key, table)}: {column_label(value.key, table.key)}"
+    fig.update_layout(**_layout(title, yaxis={"title": {
+        "text": column_label(value.key, table.key)}}))
     return _figure(fig, title)
+
+
+def _error_bars(table: Table, value, rows: list[dict], ys: list) -> dict | None:
+    """Error bars only from the interval worked out for `value` itself: a rate with columns
+    "ci_low" and "ci_high" holding it in every row (a percent's table may carry another
+    measure's interval, such as the representation ratio's)."""
+    keys = {c.key: c.kind for c in table.columns}
+    if value.kind != t.RATE or keys.get("ci_low") != t.CI_LOW \
+            or keys.get("ci_high") != t.CI_HIGH:
+        return None
+    lows = [_num(r.get("ci_low")) for r in rows]
+    highs = [_num(r.get("ci_high")) for r in rows]
+    for y, lo, hi in zip(ys, lows, highs, strict=True):
+        if y is not None and ((lo is not None and lo > y) or (hi is not None and hi < y)):
+            return None
+    return {"type": "data", "symmetric": False, "color": "#0b0c0c",
+            "array": [hi - y if y is not None and hi is not None else None
+                      for y, hi in zip(ys, highs, strict=True)],
+            "arrayminus": [y - lo if y is not None and lo is not None else None
+                           for y, lo in zip(ys, lows, strict=True)]}
 
 
 def priority_matrix(result: dict) -> dict | None:
@@ -192,9 +223,10 @@ def priority_matrix(result: dict) -> dict | None:
         return None
     fig = go.Figure(go.Scatter(
         x=[r.get("likelihood") for r in ranking], y=[r.get("harm_level") for r in ranking],
-        mode="markers+text", text=[f"{r['rank']}. {labels.category(r['category'])}"
-                                   for r in ranking],
-        textposition="top center", cliponaxis=False,
+        mode="markers+text", text=[str(r.get("rank", "")) for r in ranking],
+        hovertext=[f"{r.get('rank', '')}. {labels.category(r.get('category'))}"
+                   for r in ranking],
+        hoverinfo="text", textposition="top center", cliponaxis=False,
         marker={"size": 14, "color": PALETTE[1]}))
     fig.update_layout(**_layout(
         _("Harm and likelihood"),

@@ -109,6 +109,60 @@ STAGES = {
 }
 
 
+# Values of label and text columns other than categories (sex, ethnic group, weapon,
+# location, levels, test methods, reasons a record was left out or not placed).
+VALUES = {
+    "female": gettext_lazy("Female"),
+    "male": gettext_lazy("Male"),
+    "other": gettext_lazy("Other"),
+    "unknown": gettext_lazy("Unknown"),
+    "white": gettext_lazy("White"),
+    "mixed": gettext_lazy("Mixed"),
+    "asian": gettext_lazy("Asian"),
+    "black": gettext_lazy("Black"),
+    "under_25": gettext_lazy("Under 25"),
+    "knife_or_sharp_object": gettext_lazy("Knife or sharp object"),
+    "blunt_object": gettext_lazy("Blunt object"),
+    "body_part": gettext_lazy("Body part"),
+    "licensed_premises": gettext_lazy("Licensed premises"),
+    "public_place": gettext_lazy("Public place"),
+    "school": gettext_lazy("School"),
+    "workplace": gettext_lazy("Workplace"),
+    "home": gettext_lazy("Home"),
+    "ward": gettext_lazy("Ward"),
+    "lsoa": gettext_lazy("LSOA"),
+    "exact_conditional": gettext_lazy("Exact test"),
+    "quasi_poisson": gettext_lazy("Quasi-Poisson test"),
+    "not_recorded": gettext_lazy("Not recorded"),
+    "no_lsoa": gettext_lazy("No LSOA"),
+    "lsoa_2021_no_lookup": gettext_lazy("2021 LSOA code with no lookup"),
+    "lsoa_unknown": gettext_lazy("LSOA code not recognised"),
+    "no_ward": gettext_lazy("No ward"),
+    "category_not_included": gettext_lazy("Category not in the definition"),
+    "excluded_category": gettext_lazy("Category excluded"),
+    "excluded_code": gettext_lazy("Offence code excluded"),
+    "flag_not_set": gettext_lazy("Required flag not set"),
+    "excluded_flag": gettext_lazy("Excluded flag set"),
+    "age_missing": gettext_lazy("Age not recorded"),
+    "age_over_limit": gettext_lazy("Over the age limit"),
+    "not_public_place": gettext_lazy("Not in a public place"),
+}
+
+
+def capitalise(text) -> str:
+    """First letter upper case, the rest as it is ("LSOA" stays "LSOA")."""
+    text = str(text)
+    return text[:1].upper() + text[1:]
+
+
+def pretty(key) -> str:
+    """A value key as words: known ones translated, others with spaces, capitalised."""
+    text = str(key)
+    if text in VALUES:
+        return str(VALUES[text])
+    return capitalise(text.replace("_", " "))
+
+
 def category(key) -> str:
     return str(CATEGORIES.get(str(key), key))
 

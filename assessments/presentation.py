@@ -13,7 +13,18 @@ from django.utils.translation import gettext_lazy
 from .computation import disclosure
 from .computation import tables as t
 from .computation.tables import Section, Table
-from .labels import CATEGORIES, FLAGS, VERDICTS, category, rule, source, verdict
+from .labels import (
+    CATEGORIES,
+    FLAGS,
+    RULES,
+    VERDICTS,
+    capitalise,
+    category,
+    pretty,
+    rule,
+    source,
+    verdict,
+)
 
 COLUMNS = {
     "category": gettext_lazy("Category"),
@@ -73,6 +84,19 @@ COLUMNS = {
     "partnership_rate": gettext_lazy("Partnership rate"),
     "outcome": gettext_lazy("Outcome"),
     "unweighted": gettext_lazy("Without a weight"),
+    "lower_95": gettext_lazy("Lower 95% limit"),
+    "upper_95": gettext_lazy("Upper 95% limit"),
+    "lower_998": gettext_lazy("Lower 99.8% limit"),
+    "upper_998": gettext_lazy("Upper 99.8% limit"),
+    "method": gettext_lazy("Test"),
+    "residents": gettext_lazy("Residents"),
+    "resident_percent": gettext_lazy("Residents (%)"),
+    "records": gettext_lazy("Records"),
+    "level": gettext_lazy("Level"),
+    "area": gettext_lazy("Area code"),
+    "flag": gettext_lazy("Flag"),
+    "rank": gettext_lazy("Rank"),
+    "seasonality": gettext_lazy("Seasonality index"),
     **{k: v for k, v in FLAGS.items()},
 }
 
@@ -100,15 +124,47 @@ def protected(section_data: dict, audience: str, threshold: int) -> Section:
             if isinstance(params.get("count"), int | float):
                 params["count"] = disclosure.protect_value(params["count"], audience,
                                                            threshold)
+    if audience not in disclosure.SUPPRESSING:
+        return section
+    # A total in a note ("of the 197 records where this is known") minus the visible cells
+    # would give a suppressed cell away: next to any suppressed cell, notes quote no figures
+    # but settings (the year, "per 1,000") and disclosure control's own notes.
+    settings = {"year", "days", "hours", "per", "n", "limit", "threshold"}
+    hiding = {key: any(disclosure.is_suppressed(v) for row in table.rows for v in row.values())
+              for key, table in section.tables.items()}
+    hidden_notes = [table.notes for key, table in section.tables.items() if hiding[key]]
+    if any(hiding.values()):
+        hidden_notes.append(section.notes)
+    for notes in hidden_notes:
+        for note in notes:
+            params = note.get("params") or {}
+            if note.get("key") in ("suppressed", "suppressed_cells"):
+                continue
+            for name, value in params.items():
+                if (isinstance(value, int | float) and not isinstance(value, bool)
+                        and name not in settings):
+                    params[name] = disclosure.SECONDARY_MARKER
     return section
 
 
-def column_label(key: str) -> str:
+# Column labels that differ by table: (table key, column key) -> label.
+TABLE_COLUMNS = {
+    ("first_time_entrants", "rate"): gettext_lazy("Rate per 100,000 aged 10 to 17"),
+}
+
+
+def column_label(key: str, table: str = "") -> str:
+    if (table, key) in TABLE_COLUMNS:
+        return str(TABLE_COLUMNS[table, key])
     if key in COLUMNS:
         return str(COLUMNS[key])
     if key.startswith("rank_"):
         return _("Rank (%(index)s)") % {"index": key[5:].replace("_", " ")}
-    return key.replace("_", " ").capitalize() if "/" not in key else key
+    for end, text in (("_low", _("%(measure)s: lower 95%% limit")),
+                      ("_high", _("%(measure)s: upper 95%% limit"))):
+        if key.endswith(end) and len(key) > len(end):
+            return text % {"measure": column_label(key[:-len(end)], table)}
+    return capitalise(key.replace("_", " ")) if "/" not in key else key
 
 
 def cell(value, kind: str, key: str = "") -> str:
@@ -122,27 +178,34 @@ def cell(value, kind: str, key: str = "") -> str:
     if kind == t.VERDICT:
         return verdict(value)
     if kind == t.LABEL:
-        text = label(value)
-        return text[:1].upper() + text[1:]
+        return capitalise(label(value, key))
     if kind == t.TEXT:
-        return label(value)
+        return label(value, key)
     if isinstance(value, bool):
         return _("yes") if value else _("no")
     if not isinstance(value, int | float):
-        return label(value)
+        return label(value, key)
     if kind in (t.COUNT, t.POPULATION, t.DIFFERENCE):
-        text = number_format(round(value), use_l10n=True, force_grouping=True)
-        return f"+{text}" if kind == t.DIFFERENCE and value > 0 else text
+        text = _fixed(value, 0, grouping=True)
+        return f"+{text}" if kind == t.DIFFERENCE and round(value) > 0 else text
     if kind == t.CHANGE:
-        return f"{value:+.0f}%"
+        return f"{round(value) + 0:+d}%"
     if kind == t.PERCENT:
-        return number_format(value, 1, use_l10n=True) + "%"
+        return _fixed(value, 1) + "%"
     if kind == t.P_VALUE:
-        return "<0.001" if value < 0.001 else number_format(value, 3, use_l10n=True)
+        return "<0.001" if value < 0.001 else _fixed(value, 3)
     if kind in (t.RATE, t.CI_LOW, t.CI_HIGH, t.RATIO):
-        return number_format(value, 2, use_l10n=True)
-    return number_format(value, 2 if abs(value) < 100 else 0, use_l10n=True,
-                         force_grouping=True)
+        return _fixed(value, 2)
+    if kind == t.MEASURE and float(value).is_integer():
+        return _fixed(value, 0, grouping=True)
+    return _fixed(value, 2 if abs(value) < 100 else 0, grouping=True)
+
+
+def _fixed(value, places: int, grouping: bool = False) -> str:
+    """`value` rounded (not truncated, as number_format alone does) to `places` decimals,
+    in the reader's locale; never "-0"."""
+    rounded = round(float(value), places) + 0.0
+    return number_format(rounded, places, use_l10n=True, force_grouping=grouping)
 
 
 def _time_label(value, key: str) -> str:
@@ -159,16 +222,30 @@ def _time_label(value, key: str) -> str:
     return str(value)
 
 
-def label(value) -> str:
+def label(value, key: str = "category") -> str:
+    """A label or text cell's value as words. Only a "category" column's values are offence
+    categories ("other" is "Other offences" there, "Other" elsewhere)."""
     text = str(value)
-    if text in CATEGORIES:
+    if key == "category" and text in CATEGORIES:
         return category(text)
     if text in VERDICTS:
         return verdict(text)
-    if text in FLAGS:
+    if key == "rule" and text in RULES:
+        return capitalise(rule(text))
+    if key in ("flag", "flags") and text in FLAGS:
         return str(FLAGS[text])
     spec_label = source(text)
-    return spec_label if spec_label != text else text
+    if spec_label != text:
+        return spec_label
+    if key in ("name", "area_name", "organisation_name", "area", "area_code", "measure",
+               "unit", "band", "financial_year", "period_start", "period_end"):
+        return text
+    if text in FLAGS and text != "public_place":
+        return capitalise(FLAGS[text])
+    if key != "category" and text.replace("_", "").isalnum() and text == text.lower() \
+            and any(c.isalpha() for c in text):
+        return pretty(text)
+    return text
 
 
 TABLES = {
@@ -224,11 +301,15 @@ TABLES = {
 }
 
 
-def table_title(key: str) -> str:
+def table_title(key: str, table: Table | None = None) -> str:
     if key in TABLES:
         return str(TABLES[key])
     if key.startswith("harm_"):
-        return _("Harm under %(index)s") % {"index": key[5:].replace("_", " ")}
+        notes = table.notes if table is not None else []
+        index = next(((n.get("params") or {}).get("index") for n in notes
+                      if n.get("key") == "harm_index"
+                      and (n.get("params") or {}).get("index")), None)
+        return _("Harm under %(index)s") % {"index": index or key[5:].replace("_", " ")}
     return column_label(key)
 
 
@@ -236,12 +317,79 @@ def show(table: Table, title: str = "") -> Shown:
     kinds = [c.kind for c in table.columns]
     suppressed = any(n.get("key") == "suppressed" for n in table.notes)
     return Shown(
-        key=table.key, title=title or table_title(table.key),
-        headers=[column_label(c.key) for c in table.columns], kinds=kinds,
+        key=table.key, title=title or table_title(table.key, table),
+        headers=[column_label(c.key, table.key) for c in table.columns], kinds=kinds,
         rows=[[cell(row.get(c.key), c.kind, c.key) for c in table.columns]
               for row in table.rows],
         raw=table, notes=[note_text(n) for n in table.notes if shown_note(n)],
         suppressed=suppressed)
+
+
+def compact(shown: Shown, keep: list[str] | None = None) -> Shown:
+    """The shown table with only the columns in `keep` (keys), in the table's order. By
+    default the overview's: the label, the last five financial years, change and verdict."""
+    columns = shown.raw.columns
+    if keep is None:
+        years = [c.key for c in columns if "/" in c.key][-5:]
+        keep = [columns[0].key, *years, "change", "verdict"] if columns else []
+    indices = [i for i, c in enumerate(columns) if c.key in keep]
+    return Shown(key=shown.key, title=shown.title,
+                 headers=[shown.headers[i] for i in indices],
+                 kinds=[shown.kinds[i] for i in indices],
+                 rows=[[row[i] for i in indices] for row in shown.rows], raw=shown.raw,
+                 notes=shown.notes, suppressed=shown.suppressed)
+
+
+def rules_text(rules) -> list[str]:
+    """A definition's rules (definitions.normalise form, or near it) as short sentences."""
+    if not isinstance(rules, dict):
+        return [str(rules)] if rules else []
+    lines = []
+
+    def listed(values, words):
+        return ", ".join(words(v) for v in values)
+
+    if rules.get("categories"):
+        lines.append(_("Categories: %(list)s") % {
+            "list": listed(rules["categories"], category)})
+    if rules.get("offence_codes"):
+        lines.append(_("Offence codes: %(list)s") % {"list": ", ".join(
+            str(c) for c in rules["offence_codes"])})
+    if rules.get("exclude_categories"):
+        lines.append(_("Categories excluded: %(list)s") % {
+            "list": listed(rules["exclude_categories"], category)})
+    if rules.get("exclude_offence_codes"):
+        lines.append(_("Offence codes excluded: %(list)s") % {"list": ", ".join(
+            str(c) for c in rules["exclude_offence_codes"])})
+    flags = rules.get("flags") or {}
+    keys = flags.get("keys") if isinstance(flags, dict) else flags
+    if keys:
+        names = listed(keys, lambda k: str(FLAGS.get(str(k), k)))
+        if isinstance(flags, dict) and flags.get("mode") == "all" and len(keys) > 1:
+            lines.append(_("Flags (all of): %(list)s") % {"list": names})
+        else:
+            lines.append(_("Flags (any of): %(list)s") % {"list": names})
+    if rules.get("exclude_flags"):
+        lines.append(_("Flags excluded: %(list)s") % {"list": listed(
+            rules["exclude_flags"], lambda k: str(FLAGS.get(str(k), k)))})
+    age = rules.get("age")
+    if isinstance(age, dict) and age.get("limit") is not None:
+        who = {"victim": _("victims"), "suspect": _("suspects"),
+               "either": _("victims or suspects")}.get(age.get("who"), str(age.get("who")))
+        lines.append(_("Age limit: under %(limit)s (%(who)s)") % {"limit": age["limit"],
+                                                                   "who": who})
+    if rules.get("public_place") is True:
+        lines.append(_("Public place only"))
+    return lines
+
+
+def with_rules_text(versions) -> list:
+    """Definition versions, each with `rules_text` (rules_text of its rules) for
+    _versions.html."""
+    out = list(versions)
+    for version in out:
+        version.rules_text = rules_text(version.rules)
+    return out
 
 
 def shown_note(note: dict) -> bool:
@@ -263,17 +411,18 @@ def csv_bytes(table: Table) -> bytes:
     except plain numbers."""
     out = io.StringIO()
     writer = csv.writer(out)
-    writer.writerow([column_label(c.key) for c in table.columns])
+    writer.writerow([column_label(c.key, table.key) for c in table.columns])
     for row in table.rows:
-        writer.writerow([_safe(_csv_value(row.get(c.key), c.kind)) for c in table.columns])
+        writer.writerow([_safe(_csv_value(row.get(c.key), c.kind, c.key))
+                         for c in table.columns])
     return ("\ufeff" + out.getvalue()).encode("utf-8")
 
 
-def _csv_value(value, kind):
+def _csv_value(value, kind, key="category"):
     if value is None:
         return ""
     if kind in (t.LABEL, t.TEXT, t.VERDICT) and isinstance(value, str):
-        return label(value)
+        return label(value, key)
     return value
 
 
@@ -289,5 +438,6 @@ def _safe(value):
     return text
 
 
-__all__ = ["Shown", "protected", "show", "csv_bytes", "cell", "column_label", "label",
-           "rule", "source"]
+__all__ = ["Shown", "protected", "show", "compact", "rules_text", "with_rules_text",
+           "csv_bytes", "cell",
+           "column_label", "label", "rule", "source"]

@@ -113,7 +113,7 @@ def assessment(request, partnership, uuid):
         "assessment": item, "audience": audience,
         "audience_label": labels.AUDIENCES.get(audience, audience),
         "sections": _section_links(item),
-        "headline": presentation.show(headline) if headline else None,
+        "headline": presentation.compact(presentation.show(headline)) if headline else None,
         "chart": charts.for_table("volumes", headline) if headline else None,
         "findings": shown_findings(item, audience, threshold, get_language())[:6],
         "evaluability": _evaluability(item.result),
@@ -354,7 +354,8 @@ def definition(request, partnership, pk):
         raise PermissionDenied
     if not _can_prepare(request, partnership):
         return render(request, "assessments/definition_read.html", {
-            "definition": item, "versions": item.versions.all()})
+            "definition": item,
+            "versions": presentation.with_rules_text(item.versions.all())})
     return _definition_form(request, partnership, item, None)
 
 
@@ -372,7 +373,7 @@ def _definition_form(request, partnership, item, preset):
             return redirect("definition", slug=partnership.slug, pk=saved.pk)
     return render(request, "assessments/definition_form.html", {
         "form": form, "definition": item, "preset": preset,
-        "versions": item.versions.all() if item else [],
+        "versions": presentation.with_rules_text(item.versions.all()) if item else [],
         "preview": _preview(partnership, form.initial if request.method == "GET" else None,
                             form if request.method == "POST" else None)})
 

@@ -13,6 +13,9 @@ scrutiny and public audiences:
    minus the visible cells, so one more is suppressed: the smallest non-zero visible part
    (the total only when no part will do). Repeated until no group has a lone suppressed
    cell, as suppressing a cell for one group can leave another with a lone one.
+   In a group whose hidden cells are all primary, the total minus the visible cells can
+   still give them away, as each is at least 1 (two "<5" cells sharing a remainder of 2
+   are both 1), so one more (not small) cell is suppressed the same way.
    Then step 2 again.
 """
 
@@ -95,11 +98,15 @@ def _suppress(table: Table, threshold: int) -> dict[Cell, str]:
     reasons: dict[Cell, str] = {}
     hidden = {(i, k) for i, row in enumerate(table.rows) for k, v in row.items()
               if is_suppressed(v)}  # markers already there (a table protected twice)
+    # Of those, "<5" markers are primary; what this pass finds small is added below.
+    primary = {(i, k) for i, k in hidden
+               if _PRIMARY_MARKER.match(str(table.rows[i][k]))}
     for key in table.count_columns:
         for i, row in enumerate(table.rows):
             if _small(row.get(key), threshold):
                 reasons[(i, key)] = PRIMARY
     hidden |= reasons.keys()
+    primary |= reasons.keys()
     _derive(table, hidden, reasons)
     groups = _groups(table)
     changed = True
@@ -107,6 +114,8 @@ def _suppress(table: Table, threshold: int) -> dict[Cell, str]:
         changed = False
         for group in groups:
             cell = _lone(table, group, hidden)
+            if cell is None:
+                cell = _only_primaries(table, group, hidden, primary)
             if cell is not None:
                 reasons[cell] = SECONDARY
                 hidden.add(cell)
@@ -162,6 +171,32 @@ def _lone(table: Table, group: tuple[Cell, list[Cell]], hidden: set[Cell]) -> Ce
     # as total minus visible cells would otherwise still give the hidden one away.
     rest = [c for c in parts if c not in hidden and _number(value(c))]
     return rest[0] if rest else None
+
+
+def _only_primaries(table: Table, group: tuple[Cell, list[Cell]], hidden: set[Cell],
+                    primary: set[Cell]) -> Cell | None:
+    """The cell to hide in `group` when two or more of its cells are hidden and all of them
+    are primary, else None.
+
+    Each primary cell is known to be at least 1, so the total minus the visible cells can
+    still pin them down (a remainder of 2 over two "<5" cells means both are 1). One more
+    cell, not small, is hidden with them: the smallest non-zero visible part, else the total.
+    """
+    total, parts = group
+    cells = [c for c in [total, *parts] if c in hidden]
+    if len(cells) < 2 or not all(c in primary for c in cells):
+        return None
+
+    def value(cell: Cell) -> Any:
+        row, key = cell
+        return table.rows[row].get(key)
+
+    visible = [c for c in parts if c not in hidden and _number(value(c)) and value(c) != 0]
+    if visible:
+        return min(visible, key=lambda c: abs(value(c)))  # first of equals: stable
+    if total not in hidden and _number(value(total)) and value(total) != 0:
+        return total
+    return None  # only zeros visible and the total hidden: nothing left to give away
 
 
 def _measure_totals(table: Table, hidden: set[Cell], reasons: dict[Cell, str]) -> None:

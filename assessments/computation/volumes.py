@@ -158,7 +158,7 @@ def change_columns(old: str, new: str) -> list[Column]:
     return [Column("change", CHANGE, both), Column("difference", DIFFERENCE, both),
             Column("ratio", RATIO, both), Column("low", CI_LOW, both),
             Column("high", CI_HIGH, both), Column("p_value", P_VALUE, both),
-            Column("verdict", VERDICT, both), Column("method", TEXT)]
+            Column("verdict", VERDICT, both), Column("method", TEXT, both)]
 
 
 def with_total(key: str, columns: list[Column], rows: list[dict[str, Any]],

@@ -338,3 +338,38 @@ def test_cascade_that_needs_more_than_one_pass():
     assert [(r["m"], r["f"], r["u"], r["total"]) for r in public.rows] == [
         ("<5", C, C, 40), (C, C, 60, 105), (40, C, C, 125), (62, 90, 118, 270)]
     assert_no_lone_suppressed_cell(public, table)
+
+
+def test_two_primaries_in_a_group_take_a_secondary_with_them():
+    # 229 - 50 - 177 = 2 over two "<5" cells, each at least 1: both would be 1.
+    table = category_table({"rape": 1, "abh": 1, "gbh_wounding": 50, "sexual_assault": 177})
+    public = disclosure.protect(table, "scrutiny")
+    assert [r["count"] for r in public.rows] == ["<5", "<5", C, 177, 229]
+    reasons = {(r, k): why for r, k, why in public.notes[1]["params"]["cells"]}
+    assert reasons == {(0, "count"): "primary", (1, "count"): "primary",
+                       (2, "count"): "secondary"}
+    for total, parts in groups(table):
+        hidden = [c for c in [total, *parts] if c in reasons]
+        if hidden:
+            assert any(reasons[c] != "primary" for c in hidden)
+    assert_no_lone_suppressed_cell(public, table)
+    assert disclosure.protect(public, "scrutiny").rows == public.rows  # stable when re-run
+
+
+def test_two_primaries_and_only_zeros_visible_hide_the_total():
+    table = category_table({"rape": 3, "abh": 4, "homicide": 0})
+    public = disclosure.protect(table, "public")
+    assert [r["count"] for r in public.rows] == ["<5", "<5", 0, C]
+
+
+def test_every_group_with_hidden_cells_has_a_non_primary_one():
+    table = two_way()
+    table.rows[0].update(male=2, female=20, total=22, rate=2.2)
+    table.rows[2].update(male=1, female=6, total=7, rate=0.7)
+    table.rows[3].update(male=33, female=66, total=99, rate=9.9)
+    public = disclosure.protect(table, "public")
+    reasons = {(r, k): why for r, k, why in public.notes[1]["params"]["cells"]}
+    for total, parts in groups(table):
+        hidden = [c for c in [total, *parts] if c in reasons]
+        assert not hidden or any(reasons[c] != "primary" for c in hidden), (total, hidden)
+    assert_no_lone_suppressed_cell(public, table)
