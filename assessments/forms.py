@@ -1,3 +1,5 @@
+from datetime import date
+
 from django import forms
 from django.utils.functional import lazy
 from django.utils.translation import gettext_lazy as _
@@ -22,7 +24,10 @@ CATEGORY_CHOICES = [(key, _lazy_first_upper(CATEGORY_LABELS[key])) for key in CA
 FLAG_CHOICES = [(key, _lazy_first_upper(FLAGS[key])) for key in FLAG_KEYS]
 
 
-def year_choices(first: int = 2015, last: int = 2030) -> list[tuple[str, str]]:
+def year_choices(first: int = 2015) -> list[tuple[str, str]]:
+    """Financial years from the current one back to `first`."""
+    today = date.today()
+    last = today.year if today.month >= 4 else today.year - 1
     return [(f"{y}/{(y + 1) % 100:02d}",) * 2 for y in range(last, first - 1, -1)]
 
 

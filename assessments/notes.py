@@ -15,9 +15,9 @@ NOTES = {
     "partly_applied": _("The local definition could only be partly applied to this source."),
     "ytd_until": _("Year to date: records up to %(date)s, against the same period last "
                    "year."),
-    "non_recent_excluded": _("%(count)s non-recent offences (recorded a year or more after "
-                             "they were committed) are counted apart, not in the yearly "
-                             "figures."),
+    "non_recent_excluded": _("Over the five years, %(count)s non-recent offences (recorded a "
+                             "year or more after they were committed) are counted apart, not "
+                             "in the yearly figures."),
     "no_time": _("%(count)s records have no time of day and are not in the day and hour "
                  "chart."),
     "outcomes_not_supplied": _("The extract does not give outcomes."),
@@ -61,7 +61,9 @@ NOTES = {
     "comparator_year_differs": _("The Home Office counts are for %(year)s, not "
                                  "%(financial_year)s."),
     "comparator_categories_only": _("Comparisons use the offence categories the Home Office "
-                                    "codes map to."),
+                                    "codes map to, and the Home Office counts for every area, "
+                                    "this partnership's included: they can differ from the "
+                                    "counts from the police extract."),
     "percent_of_known": _("Percentages are of the %(known)s records where this is known."),
     "share_of_known_age": _("Shares are of the records with a known age."),
     "census_2021_residents": _("Residents: Census 2021 usual residents of the area."),

@@ -296,7 +296,9 @@ TABLES = {
     "missing_fields": gettext_lazy("Missing fields"),
     "unplaced": gettext_lazy("Records not placed in an area"),
     "lsoa_vintage": gettext_lazy("LSOA code vintage"),
-    "excluded": gettext_lazy("Records left out by the definition"),
+    "excluded": gettext_lazy("Records left out by the definition, over the five years"),
+    "rates.by_category": gettext_lazy("Rates per 1,000 residents by category, the year "
+                                      "assessed"),
     "evaluability": gettext_lazy("What of the definition could be applied"),
 }
 
@@ -313,7 +315,9 @@ def table_title(key: str, table: Table | None = None) -> str:
     return column_label(key)
 
 
-def show(table: Table, title: str = "") -> Shown:
+def show(table: Table, title: str = "", section: str = "") -> Shown:
+    if not title and f"{section}.{table.key}" in TABLES:
+        title = str(TABLES[f"{section}.{table.key}"])
     kinds = [c.kind for c in table.columns]
     suppressed = any(n.get("key") == "suppressed" for n in table.notes)
     return Shown(

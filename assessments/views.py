@@ -69,7 +69,9 @@ def _start_form(partnership, data):
                      groups=ComparatorGroup.objects.filter(partnership=partnership),
                      harm_indices=services.harm_indices())
     if latest is not None and data is None:
-        form.initial = {"definition": latest.pk, "financial_year": latest.financial_year}
+        group = ComparatorGroup.objects.filter(partnership=partnership).first()
+        form.initial = {"definition": latest.pk, "financial_year": latest.financial_year,
+                        "comparator_group": group.pk if group else None}
     return form
 
 
@@ -153,8 +155,8 @@ def assessment_section(request, partnership, uuid, section):
         raise Http404
     audience, threshold = _audience(request, partnership)
     protected = presentation.protected(data, audience, threshold)
-    tables = [{"shown": presentation.show(table), "chart": charts.for_table(section, table,
-                                                                            protected)}
+    tables = [{"shown": presentation.show(table, section=section),
+               "chart": charts.for_table(section, table, protected)}
               for table in protected.tables.values()]
     return render(request, "assessments/section.html", {
         "assessment": item, "section": section,
