@@ -4,8 +4,6 @@ latest demo year, computed as a worker would compute it. Idempotent."""
 
 import logging
 
-from django.db.models import Q
-
 from ingest import demo as ingest_demo
 from ingest.demo import FIRST_FY, YEARS
 from partners import demo as partners_demo
@@ -64,7 +62,7 @@ def _run(partnership: Partnership, year: str) -> Assessment:
     preset = PRESET_FOR.get(partnership.slug, DEFAULT_PRESET)
     definition = services.definition_from_preset(partnership=partnership, financial_year=year,
                                                  key=preset)
-    group = ComparatorGroup.objects.filter(Q(partnership=partnership)).first()
+    group = ComparatorGroup.objects.filter(partnership=partnership).first()
     assessment = services.assessment_start(
         partnership=partnership, financial_year=year, definition_version=definition.current,
         comparator_group=group, harm_index=next(iter(services.harm_indices()), ""),

@@ -10,6 +10,8 @@ from django.utils.formats import number_format
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
+from svd_platform.exports import safe_cell
+
 from .computation import disclosure
 from .computation import tables as t
 from .computation.tables import Section, Table
@@ -431,15 +433,10 @@ def _csv_value(value, kind, key="category"):
 
 
 def _safe(value):
+    """Numbers as numbers (a negative change is not a formula); any text made safe."""
     if isinstance(value, int | float) and not isinstance(value, bool):
         return value
-    text = str(value)
-    if text and text[0] in "=+-@\t\r":
-        try:
-            float(text)
-        except ValueError:
-            return "'" + text
-    return text
+    return safe_cell(value)
 
 
 __all__ = ["Shown", "protected", "show", "compact", "rules_text", "with_rules_text",

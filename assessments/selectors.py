@@ -16,6 +16,7 @@ from django.db.models import Q, QuerySet, Sum
 
 from ingest import models as records
 from ingest.coverage import coverage
+from ingest.parsers.common import financial_year_of
 from ingest.placement import current_code
 from ingest.selectors import extracts_of
 from ingest.taxonomy import load_taxonomy
@@ -116,11 +117,7 @@ def inputs_for(scope: Scope, *, home_office_area: str = "",
     """Everything the computation needs, limited to the scope."""
     years = scope.years
     start, end = scope.first_day, scope.last_day
-    police = f.read(scope.placed(records.PoliceOccurrence.objects)
-                    .filter(committed_date__range=(start, end)), POLICE)
-    street = f.read(scope.placed(records.StreetCrime.objects)
-                    .filter(month__range=(start, end)), STREET)
-    street["financial_year"] = _financial_year(street["month"]).astype("category")
+    police, street = _police_records(scope, start, end)
     areas = areas_of(scope)
     lsoas = set(areas["lsoa_code"])
     built = {
@@ -270,9 +267,14 @@ def _coverage(scope: Scope) -> pd.DataFrame:
     return pd.DataFrame(rows, columns=list(FRAMES["coverage"]))
 
 
-def _financial_year(dates: pd.Series) -> pd.Series:
-    start = dates.dt.year - (dates.dt.month < 4).astype(int)
-    return start.astype(str) + "/" + ((start + 1) % 100).astype(str).str.zfill(2)
+def _police_records(scope: Scope, start: date, end: date) -> tuple[pd.DataFrame, pd.DataFrame]:
+    """The partnership's police occurrences and data.police.uk records between two days."""
+    police = f.read(scope.placed(records.PoliceOccurrence.objects)
+                    .filter(committed_date__range=(start, end)), POLICE)
+    street = f.read(scope.placed(records.StreetCrime.objects)
+                    .filter(month__range=(start, end)), STREET)
+    street["financial_year"] = financial_year_of(street["month"]).astype("category")
+    return police, street
 
 
 def _data_until(police: pd.DataFrame, street: pd.DataFrame, scope: Scope):
@@ -292,11 +294,7 @@ def preview_inputs(partnership: Partnership, financial_year: str) -> Inputs:
     preview (the full assessment reads five years and every source)."""
     scope = scope_for(partnership, financial_year)
     start, end = date(int(financial_year[:4]), 4, 1), scope.last_day
-    police = f.read(scope.placed(records.PoliceOccurrence.objects)
-                    .filter(committed_date__range=(start, end)), POLICE)
-    street = f.read(scope.placed(records.StreetCrime.objects)
-                    .filter(month__range=(start, end)), STREET)
-    street["financial_year"] = _financial_year(street["month"]).astype("category")
+    police, street = _police_records(scope, start, end)
     frames = {name: pd.DataFrame(columns=list(columns)) for name, columns in FRAMES.items()}
     frames.update({
         "police": police[list(FRAMES["police"])], "street": street[list(FRAMES["street"])],

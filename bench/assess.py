@@ -16,7 +16,6 @@ time includes reading that file). Each side is the median of three runs.
 """
 
 import json
-import resource
 import statistics
 import sys
 import time
@@ -24,12 +23,10 @@ from pathlib import Path
 
 import pandas as pd
 
+from .load import status_kb
+
 REPEATS = 3
 AGE_BANDS = [0, 10, 18, 25, 35, 45, 55, 65, 200]
-
-
-def _peak_mb() -> float:
-    return resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024
 
 
 def _assess(spec: dict) -> dict:
@@ -69,7 +66,7 @@ def _assess(spec: dict) -> dict:
     if run.status != "done":
         raise SystemExit(f"assessment failed: {run.error}")
     counts = run.result["counts"]
-    return {"seconds": seconds, "peak_mb": _peak_mb(), "stages": stages,
+    return {"seconds": seconds, "peak_mb": status_kb("VmHWM") / 1024, "stages": stages,
             "records": {k: v["read"] for k, v in counts.items()},
             "snapshot_kb": len(json.dumps(run.result)) / 1024}
 

@@ -24,7 +24,7 @@ from collections import defaultdict
 from pathlib import Path
 
 
-def _status_kb(field: str) -> int:
+def status_kb(field: str) -> int:
     with open("/proc/self/status") as handle:
         for line in handle:
             if line.startswith(field + ":"):
@@ -52,7 +52,7 @@ class Stopwatch:
         now = time.perf_counter()
         if self.current is not None:
             self.seconds[self.current] += now - self.since
-            self.peak_mb[self.current] = _status_kb("VmHWM") / 1024
+            self.peak_mb[self.current] = status_kb("VmHWM") / 1024
         self.current, self.since = stage, now
 
     def timed(self, label: str, function):
@@ -97,7 +97,7 @@ def load(spec: dict, *, instrument: bool = True) -> dict:
     if instrument:
         _instrument(stopwatch)
     files = []
-    rss_before, hwm_before = _status_kb("VmRSS"), _status_kb("VmHWM")
+    rss_before, hwm_before = status_kb("VmRSS"), status_kb("VmHWM")
     profiler = cProfile.Profile() if spec.get("profile") else None
     if profiler:
         profiler.enable()
@@ -134,7 +134,7 @@ def load(spec: dict, *, instrument: bool = True) -> dict:
         "rows_loaded": sum(f["rows_loaded"] for f in files),
         # The high-water mark of this process's resident set (kB). Not ru_maxrss: Linux keeps
         # that across execve, so it would include the parent's RSS when it forked this child.
-        "peak_rss_kb": _status_kb("VmHWM"),
+        "peak_rss_kb": status_kb("VmHWM"),
         "ru_maxrss_kb": resource.getrusage(resource.RUSAGE_SELF).ru_maxrss,
         "rss_before_kb": rss_before, "hwm_before_kb": hwm_before,
     }

@@ -140,13 +140,15 @@ def _generate(rows: int, work: Path) -> tuple[Path, Path, float]:
 
 # --- measured loads (child processes) ---------------------------------------------------------
 
-def _measured(spec: dict, work: Path, label: str) -> dict:
+def _measured(spec: dict, work: Path, label: str, module: str = "bench.load") -> dict:
+    """Run `python -m <module> SPEC RESULT` in a process of its own (its peak memory is its
+    own) and return its result."""
     spec_path, result_path = work / f"{label}-spec.json", work / f"{label}-result.json"
     spec_path.write_text(json.dumps(spec))
     from django.db import connections
 
     connections.close_all()
-    process = subprocess.Popen([sys.executable, "-m", "bench.load", str(spec_path),
+    process = subprocess.Popen([sys.executable, "-m", module, str(spec_path),
                                 str(result_path)], cwd=ROOT, env=os.environ.copy())
     try:
         code = process.wait(timeout=TIME_LIMIT_SECONDS)
@@ -155,7 +157,7 @@ def _measured(spec: dict, work: Path, label: str) -> dict:
             process.kill()
             process.wait()
     if code != 0:
-        raise SystemExit(f"the {label} load exited with {code}")
+        raise SystemExit(f"the {label} run of {module} exited with {code}")
     return json.loads(result_path.read_text())
 
 
@@ -288,20 +290,6 @@ def _health_and_more(geography_csv: Path) -> None:
     for index, (organisation, partnerships) in enumerate(demo._suppliers()):
         if first in partnerships:
             demo._supplied(organisation, partnerships, geography, index)
-
-
-def _measured_assessment(spec: dict, work: Path, label: str) -> dict:
-    spec_path, result_path = work / f"{label}-spec.json", work / f"{label}-result.json"
-    spec_path.write_text(json.dumps(spec))
-    from django.db import connections
-
-    connections.close_all()
-    done = subprocess.run([sys.executable, "-m", "bench.assess", str(spec_path),
-                           str(result_path)], cwd=ROOT, env=os.environ.copy(),
-                          timeout=TIME_LIMIT_SECONDS)
-    if done.returncode != 0:
-        raise RuntimeError(f"the {label} assessment exited with {done.returncode}")
-    return json.loads(result_path.read_text())
 
 
 def _assessment_stages(result: dict) -> str:
@@ -511,11 +499,11 @@ def main(argv: list[str] | None = None) -> int:
         street_assessment = None
         try:
             _log("measuring: the assessment on the 12 real months")
-            street_assessment = _measured_assessment(
+            street_assessment = _measured(
                 {"partnership": PARTNERSHIP, "year": 2023, "preset": "avon_somerset_vrp"},
-                work, "street-assessment")
+                work, "street-assessment", "bench.assess")
             _log(f"... {street_assessment['seconds']:.1f} s")
-        except Exception as error:  # the ingest figures still count
+        except (Exception, SystemExit) as error:  # the ingest figures still count
             _log(f"the street assessment failed: {error}")
 
         profile = work / "occurrences.prof" if args.profile else None
@@ -538,12 +526,12 @@ def main(argv: list[str] | None = None) -> int:
             _health_and_more(synthetic_geography)
             _log("measuring: the full assessment on the generated extract, and the core "
                  "aggregates against DuckDB")
-            full_assessment = _measured_assessment(
+            full_assessment = _measured(
                 {"partnership": PARTNERSHIP, "year": 2023, "preset": "avon_somerset_vrp",
-                 "core": True}, work, "assessment")
+                 "core": True}, work, "assessment", "bench.assess")
             _log(f"... {full_assessment['seconds']:.1f} s, "
                  f"{full_assessment['peak_mb']:,.0f} MB")
-        except Exception as error:
+        except (Exception, SystemExit) as error:  # the ingest figures still count
             _log(f"the full assessment failed: {error}")
         figures = [*_street_figures(street, street_copy),
                    _schema_figure("street_12_files_copy_into_platform_schema", street_schema,

@@ -15,6 +15,7 @@ from partners.decorators import partnership_view
 from partners.forms import posted
 from partners.models import Organisation
 from partners.roles import Perm
+from svd_platform.exports import safe_cell
 
 from . import mappings, selectors, services, sources
 from .forms import AgreementForm, MappingForm, UploadForm
@@ -160,12 +161,6 @@ def extract_errors_csv(request, partnership, uuid):
         writer.writerow([error.row_number, safe_cell(error.column), safe_cell(error.reason),
                          safe_cell(error.value)])
     return response
-
-
-def safe_cell(value: str) -> str:
-    """Neutralise spreadsheet formulas (CSV injection): a leading =, +, -, @, tab or CR."""
-    text = str(value)
-    return "'" + text if text[:1] in ("=", "+", "-", "@", "\t", "\r") else text
 
 
 @partnership_view(*UPLOADERS)

@@ -12,6 +12,8 @@ from __future__ import annotations
 
 from typing import Any
 
+from . import stats
+
 
 def gettext_noop(message: str) -> str:
     """Marks a template for translation without translating it (the computation knows no
@@ -165,9 +167,9 @@ def _change_key(row: dict[str, Any], count: int, previous: int) -> str:
 
 def _percent_change(old: float, new: float) -> int | None:
     # Rounded half away from zero, as reports quote them (172 -> 131 is -24%).
-    if not old:
+    value = stats.percent_change(old, new)
+    if value is None:
         return None
-    value = 100 * (new - old) / old
     return int(value + 0.5) if value >= 0 else -int(-value + 0.5)
 
 

@@ -8,9 +8,9 @@ from django.urls import reverse
 
 from ingest import services
 from ingest.models import Extract, RowError, SharingAgreement, StreetCrime
-from ingest.views import safe_cell
 from partners.models import Organisation
 from partners.roles import Role
+from svd_platform.exports import safe_cell
 
 from ..factories import UserFactory
 
