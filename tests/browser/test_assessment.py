@@ -55,6 +55,9 @@ def test_define_run_watch_and_read_the_assessment(new_page, site, bcp_records, m
     tab.get_by_label("Rape", exact=True).click()  # leave rape out
     expect(preview).not_to_have_text(before)
     expect(preview).to_contain_text("records")
+    # Let the last preview request finish before saving: the test server's in-memory SQLite
+    # cannot take the two requests' session writes at once.
+    tab.wait_for_load_state("networkidle")
     preview = tab.inner_text("[data-testid=preview]")
     assert "in 2023/24" in preview
     check_page(tab, label="preview")
