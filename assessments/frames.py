@@ -9,7 +9,7 @@ pandas categoricals, which keeps a million rows well under the memory target.
 import io
 
 import pandas as pd
-from django.db import connections
+from django.db import connections, transaction
 
 # Column kinds for `read`.
 TEXT = "text"  # free text, kept as str
@@ -36,6 +36,13 @@ def read(queryset, columns: dict[str, str]) -> pd.DataFrame:
 
 # How pandas' C reader parses each kind straight from COPY's CSV (fewer Python objects than
 # reading text and converting: the assessment reads a million rows this way).
+# PostgreSQL prices passing a row from a parallel worker to the leader (parallel_tuple_cost,
+# 0.1) so high that a read whose rows all leave the server is planned on one core. Here the
+# scan and the filter are most of the server's work, so a read lets workers share them: a
+# million-row read of the assessment's columns takes about a sixth less (bench/assess.py).
+# SET LOCAL: for this read's transaction only, put back as soon as the rows are out.
+PARALLEL_TUPLE_COST = "0.001"
+
 READ_AS = {TEXT: str, CODE: "category", INT: "float64", FLOAT: "float64", BOOL: "category",
            OPTIONAL_BOOL: "category", DATE: str, DATETIME: str}
 
@@ -44,9 +51,11 @@ def _copy_out(rows, connection, columns: dict[str, str]) -> pd.DataFrame:
     names = list(columns)
     sql, params = rows.query.sql_with_params()
     buffer = io.BytesIO()
-    with connection.cursor() as cursor:
+    with transaction.atomic(using=connection.alias), connection.cursor() as cursor:
         statement = cursor.mogrify(sql, params).decode()
+        cursor.execute(f"SET LOCAL parallel_tuple_cost = {PARALLEL_TUPLE_COST}")
         cursor.copy_expert(f"COPY ({statement}) TO STDOUT WITH (FORMAT csv)", buffer)
+        cursor.execute("SET LOCAL parallel_tuple_cost TO DEFAULT")
     buffer.seek(0)
     if buffer.getbuffer().nbytes == 0:
         return pd.DataFrame(columns=names)

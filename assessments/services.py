@@ -3,18 +3,17 @@ assessment, the priority proposal's weights, findings' wording."""
 
 import logging
 import time
-from datetime import timedelta
 
-from django.conf import settings
 from django.core.exceptions import ValidationError
 from django.db import IntegrityError, transaction
-from django.db.models import Max, Q
+from django.db.models import Max
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from ingest.models import Extract, HarmWeight
 from ingest.taxonomy import load_taxonomy
 from partners.models import Partnership
+from svd_platform import jobs
 from svd_platform.version import code_version
 
 from . import selectors
@@ -133,14 +132,11 @@ def assessment_start(*, partnership: Partnership, financial_year: str,
 
 
 def claim(assessment_id: int) -> Assessment | None:
-    """Take a queued assessment (or one whose worker died long ago) for this worker."""
-    stale = timezone.now() - timedelta(seconds=settings.CELERY_TASK_TIME_LIMIT + 60)
-    claimed = Assessment.objects.filter(
-        Q(status=Assessment.Status.QUEUED)
-        | Q(status=Assessment.Status.RUNNING, started_at__lt=stale),
-        pk=assessment_id).update(status=Assessment.Status.RUNNING, started_at=timezone.now(),
-                                 stage="reading", progress=1)
-    return Assessment.objects.get(pk=assessment_id) if claimed else None
+    """Take a queued assessment (or one whose worker died) for this worker, once
+    (svd_platform.jobs)."""
+    return jobs.claim(Assessment.objects, assessment_id, waiting=Assessment.Status.QUEUED,
+                      running=Assessment.Status.RUNNING, claimed_at="started_at",
+                      stage="reading", progress=1)
 
 
 def run(assessment: Assessment) -> Assessment:

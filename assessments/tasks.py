@@ -1,5 +1,6 @@
 from celery import shared_task
-from django.conf import settings
+
+from svd_platform import jobs
 
 from . import services
 from .models import Assessment
@@ -12,6 +13,5 @@ def assessment_run(self, assessment_id: int) -> str:
     assessment = services.claim(assessment_id)
     if assessment is not None:
         return services.run(assessment).status
-    if Assessment.objects.filter(pk=assessment_id, status=Assessment.Status.RUNNING).exists():
-        raise self.retry(countdown=settings.CELERY_TASK_TIME_LIMIT + 60)
-    return "skipped"
+    return jobs.skip_or_retry(self, Assessment.objects, assessment_id,
+                              running=Assessment.Status.RUNNING)

@@ -161,6 +161,19 @@ def _measured(spec: dict, work: Path, label: str, module: str = "bench.load") ->
     return json.loads(result_path.read_text())
 
 
+def _settled(pg: TemporaryPostgres) -> None:
+    """VACUUM (ANALYZE) the database, as autovacuum does soon after a large load: when an
+    assessment runs (hours or days after the quarter's load), the planner has the tables'
+    statistics and the visibility map is set. Not timed."""
+    connection = pg.connect(DATABASE)
+    connection.autocommit = True
+    try:
+        with connection.cursor() as cursor:
+            cursor.execute("VACUUM (ANALYZE)")
+    finally:
+        connection.close()
+
+
 # --- the bare COPY baseline -----------------------------------------------------------------
 
 def _stored_columns(source: str) -> tuple[str, list[str]]:
@@ -498,6 +511,7 @@ def main(argv: list[str] | None = None) -> int:
         street_schema = _schema_copy(pg, "police_uk_street", street_copy["path"], "street")
         street_assessment = None
         try:
+            _settled(pg)
             _log("measuring: the assessment on the 12 real months")
             street_assessment = _measured(
                 {"partnership": PARTNERSHIP, "year": 2023, "preset": "avon_somerset_vrp"},
@@ -524,6 +538,7 @@ def main(argv: list[str] | None = None) -> int:
         try:
             _log("set-up: health, youth justice, population and reference data")
             _health_and_more(synthetic_geography)
+            _settled(pg)
             _log("measuring: the full assessment on the generated extract, and the core "
                  "aggregates against DuckDB")
             full_assessment = _measured(

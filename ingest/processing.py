@@ -7,15 +7,14 @@ are streamed in chunks in that one transaction (streaming.py); other files are r
 here. The steps both share are in loading.py."""
 
 import logging
-from datetime import timedelta
 from pathlib import Path
 
 import pandas as pd
 from django.conf import settings
 from django.db import transaction
-from django.db.models import Q
-from django.utils import timezone
 from django.utils.translation import gettext as _
+
+from svd_platform import jobs
 
 from . import loading, streaming
 from .bulk import insert_frame
@@ -46,18 +45,12 @@ log = logging.getLogger(__name__)
 
 
 def claim(extract_id: int) -> Extract | None:
-    """Take the extract for processing, once: a conditional update, safe to run twice.
-
-    An extract left 'processing' by a worker that died is claimed again after the hard
-    time limit, when that worker can no longer be running."""
-    stale = timezone.now() - timedelta(seconds=settings.CELERY_TASK_TIME_LIMIT)
-    claimed = Extract.objects.filter(pk=extract_id).filter(
-        Q(status=Extract.Status.QUARANTINED)
-        | Q(status=Extract.Status.PROCESSING, claimed_at__lt=stale)
-    ).update(status=Extract.Status.PROCESSING, claimed_at=timezone.now(),
-             stage=_("Starting"), progress=5)
-    return Extract.objects.get(pk=extract_id) if claimed else None
-
+    """Take the extract for processing, once (svd_platform.jobs: a conditional update, safe
+    to run twice; an extract left 'processing' by a worker that died is taken again once no
+    worker can still hold it)."""
+    return jobs.claim(Extract.objects, extract_id, waiting=Extract.Status.QUARANTINED,
+                      running=Extract.Status.PROCESSING, claimed_at="claimed_at",
+                      stage=_("Starting"), progress=5)
 
 
 def process(extract: Extract) -> Extract:

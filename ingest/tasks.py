@@ -1,5 +1,6 @@
 from celery import shared_task
-from django.conf import settings
+
+from svd_platform import jobs
 
 from . import processing
 from .models import Extract
@@ -15,9 +16,8 @@ def extract_process(self, extract_id: int) -> str:
     extract = processing.claim(extract_id)
     if extract is not None:
         return processing.process(extract).status
-    if Extract.objects.filter(pk=extract_id, status=Extract.Status.PROCESSING).exists():
-        raise self.retry(countdown=settings.CELERY_TASK_TIME_LIMIT + 60)
-    return "skipped"
+    return jobs.skip_or_retry(self, Extract.objects, extract_id,
+                              running=Extract.Status.PROCESSING)
 
 
 @shared_task

@@ -28,6 +28,7 @@ from ingest.models import Extract, LsoaArea, PoliceOccurrence, StreetCrime
 from ingest.tasks import extract_process
 from partners import demo
 from partners.models import Organisation, Partnership
+from svd_platform import jobs
 from tests.shared import shared_path
 
 from .conftest import wait_for
@@ -300,7 +301,8 @@ def test_worker_killed_mid_load_leaves_no_partial_rows(worker_factory, avon):
     # test sends the task again, after moving the claim back by the time limit.
     second = worker_factory()
     Extract.objects.filter(pk=big.pk).update(
-        claimed_at=F("claimed_at") - timedelta(seconds=settings.CELERY_TASK_TIME_LIMIT + 1))
+        claimed_at=F("claimed_at") - timedelta(
+            seconds=settings.CELERY_TASK_TIME_LIMIT + jobs.STALE_MARGIN_SECONDS + 1))
     result = extract_process.delay(big.pk)
     assert result.get(timeout=LOAD_TIMEOUT) == "loaded", second.log_tail()
     assert TaskResult.objects.get(task_id=result.id).worker == second.hostname
