@@ -80,6 +80,9 @@ class Scope:
     codes: frozenset[str]  # current local authority codes of its area
     extract_ids: frozenset[int]  # loaded extracts it may see
     whole_supplier_orgs: frozenset[int]  # suppliers whose whole area lies in the partnership
+    # Of those extracts, the ones whose stored rows all lie in the area (by the local
+    # authorities recorded when they were loaded): read whole, with no test per row.
+    contained_ids: frozenset[int] = frozenset()
 
     @property
     def years(self) -> list[str]:
@@ -97,7 +100,10 @@ class Scope:
         """Rows of its extracts inside its area (and unplaced rows of whole-area suppliers)."""
         inside = Q(local_authority_code__in=self.codes)
         unplaced = Q(local_authority_code="", organisation_id__in=self.whole_supplier_orgs)
-        return queryset.filter(Q(extract_id__in=self.extract_ids) & (inside | unplaced))
+        tested = Q(extract_id__in=self.extract_ids - self.contained_ids) & (inside | unplaced)
+        if self.contained_ids:
+            return queryset.filter(Q(extract_id__in=self.contained_ids) | tested)
+        return queryset.filter(tested)
 
 
 def scope_for(partnership: Partnership, financial_year: str) -> Scope:
@@ -109,7 +115,24 @@ def scope_for(partnership: Partnership, financial_year: str) -> Scope:
         org = extract.organisation
         suppliers[org.pk] = {current_code(c) for c in org.local_authority_codes}
     whole = frozenset(pk for pk, area in suppliers.items() if area and area <= codes)
-    return Scope(partnership, financial_year, codes, ids, whole)
+    return Scope(partnership, financial_year, codes, ids, whole,
+                 _contained(visible, codes, whole))
+
+
+def _contained(extracts, codes: frozenset[str], whole: frozenset[int]) -> frozenset[int]:
+    """Extracts whose rows all lie in the area: every local authority their rows were placed
+    in when loaded (loading.record_outcome) is one of `codes`, or is none ("") from a
+    supplier whose whole area lies in it. Rows only ever leave an extract (superseded or
+    purged), so what was recorded then still bounds them."""
+    contained = set()
+    for pk, organisation_id, report in extracts.values_list("pk", "organisation_id", "report"):
+        recorded = (report or {}).get("local_authorities")
+        if recorded is None:  # loaded before they were recorded: tested row by row
+            continue
+        allowed = codes | ({""} if organisation_id in whole else set())
+        if set(recorded) <= allowed:
+            contained.add(pk)
+    return frozenset(contained)
 
 
 def inputs_for(scope: Scope, *, home_office_area: str = "",

@@ -5,6 +5,7 @@ Celery broker that needs no server, and the database as result backend, so a rea
 worker process runs beside the web server exactly as it does in production.
 """
 
+import os
 from pathlib import Path
 
 import environ
@@ -254,6 +255,13 @@ INGEST_MAX_UPLOAD_BYTES = env.int("INGEST_MAX_UPLOAD_BYTES", default=200 * 1024 
 INGEST_MAX_ERROR_SHARE = env.float("INGEST_MAX_ERROR_SHARE", default=0.05)
 INGEST_DELETE_RAW_FILES = env.bool("INGEST_DELETE_RAW_FILES", default=True)
 INGEST_STORED_ROW_ERRORS = 10_000
+
+# --- Assessments -----------------------------------------------------------------------------
+# A read of a table bigger than this is split across ASSESSMENT_READ_PARTS connections, which
+# scan and format its rows side by side (assessments/frames.py).
+ASSESSMENT_READ_SPLIT_BYTES = env.int("ASSESSMENT_READ_SPLIT_BYTES", default=64 * 1024 * 1024)
+ASSESSMENT_READ_PARTS = env.int("ASSESSMENT_READ_PARTS", default=min(4, os.cpu_count() or 1))
+
 CELERY_BEAT_SCHEDULE = {
     "purge-expired-rows": {"task": "ingest.tasks.purge_expired", "schedule": 24 * 60 * 60},
 }

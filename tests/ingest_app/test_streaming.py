@@ -95,6 +95,9 @@ def test_chunks_load_what_one_piece_loads(world, force, monkeypatch):
     assert (fields["rows_loaded"] + fields["rows_rejected"] + fields["duplicates"]
             + fields["outside_area"]) == 300
     assert whole["report"]["duplicates_other_offence"] >= 1
+    # The local authorities its stored rows lie in ("" for unplaced): outside ones are not.
+    stored = {row[STORED.index("local_authority_code")] for row in whole["rows"]}
+    assert whole["report"]["local_authorities"] == sorted(stored) == ["", BCP]
     kept = PoliceOccurrence.objects.get(occurrence_ref=frame.loc[5, "occurrence_ref"])
     assert kept.offence_code == frame.loc[250, "offence_code"]  # the last row of the three
 

@@ -56,3 +56,41 @@ def test_assessment_runs_in_the_worker_on_postgresql(worker, published):
     result = TaskResult.objects.get(task_id=task_id)
     assert (result.status, result.worker, result.result) == ("SUCCESS", worker.hostname,
                                                              '"done"')
+
+
+def test_a_big_table_is_read_in_parts_under_one_snapshot_giving_the_rows_of_one_read(
+        settings, monkeypatch):
+    """assessments/frames.py splits a read of a big table by block ranges across connections
+    sharing one snapshot: together they are exactly the rows one read gives."""
+    import pandas as pd
+
+    from assessments import frames, selectors
+    from ingest.models import PoliceOccurrence
+
+    partnership, _ = partner_services.partnership_create(
+        slug="int-split", name="Split CSP", kind="csp", local_authority_codes=["E06000058"])
+    add_occurrences(partnership)
+    scope = selectors.scope_for(partnership, "2023/24")
+    rows = scope.placed(PoliceOccurrence.objects)
+    shared, original = [], frames._share_snapshot
+
+    def spy(raw_connections):
+        shared.append(len(raw_connections))
+        original(raw_connections)
+
+    monkeypatch.setattr(frames, "_share_snapshot", spy)
+
+    def as_text(frame: pd.DataFrame) -> pd.DataFrame:
+        frame = frame.sort_values("occurrence_ref").reset_index(drop=True)
+        return frame.astype({name: str for name, kind in selectors.POLICE.items()
+                             if kind == frames.CODE})
+
+    settings.ASSESSMENT_READ_SPLIT_BYTES, settings.ASSESSMENT_READ_PARTS = 0, 3
+    split = frames.read(rows, selectors.POLICE)
+    assert shared == [3]  # three connections, one snapshot
+    settings.ASSESSMENT_READ_PARTS = 1
+    whole = frames.read(rows, selectors.POLICE)
+    assert shared == [3]
+    assert len(whole) == sum(sum(series) for series in COUNTS.values())
+    assert list(split.dtypes) == list(whole.dtypes)
+    pd.testing.assert_frame_equal(as_text(split), as_text(whole))
