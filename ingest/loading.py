@@ -397,11 +397,12 @@ def record_outcome(extract: Extract, loader: Loader, *, keep: pd.DataFrame,
         summary, "duplicates", 0)
     extract.outside_area = file_rows(outside_rows)
     if loader.placed:
-        placed_in = keep["local_authority_code"].fillna("").astype(str)
-        extract.unplaced = int((placed_in == "").sum())
+        placed_in = keep["local_authority_code"]
+        extract.unplaced = int((placed_in.fillna("") == "").sum())
         # Every local authority its rows lie in ("" for unplaced rows): a partnership whose
         # area holds them all reads the extract whole (assessments.selectors.Scope).
-        extract.report["local_authorities"] = sorted(set(placed_in))
+        extract.report["local_authorities"] = sorted(
+            {"" if pd.isna(code) else str(code) for code in placed_in.unique()})
     extract.by_category = by_category(keep, loader, summary)
     if provenance:
         extract.publisher, extract.licence = provenance
