@@ -48,8 +48,30 @@ def _launch():
 
 
 @pytest.fixture(scope="session")
+def django_db_modify_db_settings(django_db_modify_db_settings_parallel_suffix, tmp_path_factory):
+    """On SQLite, a test database in a file, as the embedded mode runs, not in memory.
+
+    An in-memory test database is shared by every thread of the live server through SQLite's
+    shared cache, whose table locks fail at once ("database table is locked") when the page's
+    htmx requests overlap, instead of waiting. A file in WAL mode gives each request thread
+    its own connection that waits for the write lock, as the web server and worker do."""
+    from django.conf import settings
+
+    database = settings.DATABASES["default"]
+    if database["ENGINE"] != "django.db.backends.sqlite3":
+        return
+    database.setdefault("TEST", {})["NAME"] = str(
+        tmp_path_factory.mktemp("browser-db") / "test.sqlite3")
+    database["OPTIONS"] = {
+        "timeout": 20,
+        "transaction_mode": "IMMEDIATE",
+        "init_command": "PRAGMA journal_mode=WAL; PRAGMA synchronous=OFF;",
+    }
+
+
+@pytest.fixture(scope="session")
 def _seeded_snapshot():
-    """A copy of the freshly seeded in-memory SQLite test database, taken once."""
+    """A copy of the freshly seeded SQLite test database, taken once."""
     holder = {}
     yield holder
     if "db" in holder:
@@ -60,17 +82,16 @@ def _seeded_snapshot():
 def demo_logins(transactional_db, _seeded_snapshot):
     """The demo partnerships and users, fresh for each test (the database is flushed after).
 
-    Seeding takes over a second, so with the usual in-memory SQLite test database the first
-    test seeds and keeps a copy (SQLite's backup API), and later tests restore that copy.
-    With any other database every test runs demo.seed()."""
+    Seeding takes over a second, so on SQLite the first test seeds and keeps a copy in
+    memory (SQLite's backup API), and later tests restore that copy. With any other database
+    every test runs demo.seed()."""
     from django.contrib.contenttypes.models import ContentType
     from django.core.cache import caches
     from django.db import connection
 
     from partners import demo
 
-    in_memory = connection.vendor == "sqlite" and connection.is_in_memory_db()
-    if not in_memory:
+    if connection.vendor != "sqlite":
         return demo.seed()
     connection.ensure_connection()
     if "db" not in _seeded_snapshot:
