@@ -157,20 +157,31 @@ def _lone(table: Table, group: tuple[Cell, list[Cell]], hidden: set[Cell]) -> Ce
     total, parts = group
     if sum(cell in hidden for cell in [total, *parts]) != 1:
         return None
-
-    def value(cell: Cell) -> Any:
-        row, key = cell
-        return table.rows[row].get(key)
-
-    visible = [c for c in parts if c not in hidden and _number(value(c)) and value(c) != 0]
-    if visible:
-        return min(visible, key=lambda c: abs(value(c)))  # first of equals: stable
-    if total not in hidden and _number(value(total)) and value(total) != 0:
-        return total
+    chosen = _next_to_hide(table, group, hidden)
+    if chosen is not None:
+        return chosen
     # Only zeros are left visible (data that does not add up): hide one all the same,
     # as total minus visible cells would otherwise still give the hidden one away.
-    rest = [c for c in parts if c not in hidden and _number(value(c))]
+    rest = [c for c in parts if c not in hidden and _number(_value(table, c))]
     return rest[0] if rest else None
+
+
+def _value(table: Table, cell: Cell) -> Any:
+    row, key = cell
+    return table.rows[row].get(key)
+
+
+def _next_to_hide(table: Table, group: tuple[Cell, list[Cell]], hidden: set[Cell]) -> Cell | None:
+    """The smallest non-zero visible part of `group`, else its total if visible and non-zero:
+    the cell whose hiding protects the hidden ones at the least cost."""
+    total, parts = group
+    visible = [c for c in parts
+               if c not in hidden and _number(_value(table, c)) and _value(table, c) != 0]
+    if visible:
+        return min(visible, key=lambda c: abs(_value(table, c)))  # first of equals: stable
+    if total not in hidden and _number(_value(table, total)) and _value(table, total) != 0:
+        return total
+    return None
 
 
 def _only_primaries(table: Table, group: tuple[Cell, list[Cell]], hidden: set[Cell],
@@ -186,17 +197,8 @@ def _only_primaries(table: Table, group: tuple[Cell, list[Cell]], hidden: set[Ce
     cells = [c for c in [total, *parts] if c in hidden]
     if len(cells) < 2 or not all(c in primary for c in cells):
         return None
-
-    def value(cell: Cell) -> Any:
-        row, key = cell
-        return table.rows[row].get(key)
-
-    visible = [c for c in parts if c not in hidden and _number(value(c)) and value(c) != 0]
-    if visible:
-        return min(visible, key=lambda c: abs(value(c)))  # first of equals: stable
-    if total not in hidden and _number(value(total)) and value(total) != 0:
-        return total
-    return None  # only zeros visible and the total hidden: nothing left to give away
+    # None when only zeros are visible and the total is hidden: nothing left to give away.
+    return _next_to_hide(table, group, hidden)
 
 
 def _measure_totals(table: Table, hidden: set[Cell], reasons: dict[Cell, str]) -> None:
