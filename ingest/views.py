@@ -118,7 +118,9 @@ def extract(request, partnership, uuid):
     template = "ingest/extract_status.html" if partial else "ingest/extract.html"
     response = render(request, template, {
         "extract": item, "errors": item.row_errors.all()[:50],
-        "error_count": item.row_errors.count()})
+        "error_count": item.row_errors.count(),
+        "values_visible": access.row_values_visible(request.user, partnership,
+                                                    item.organisation)})
     if partial and not item.is_working:
         response["HX-Refresh"] = "true"  # show the whole validation report
     return response
@@ -148,9 +150,12 @@ def data_coverage(request, partnership):
         "year_choices": [(y, f"{y}/{(y + 1) % 100:02d}") for y in range(latest, latest - 6, -1)]})
 
 
-@partnership_view(Perm.VIEW_EXTRACTS)
+@partnership_view(*UPLOADERS)  # and of the extract's supplier: row_values_visible
 def extract_errors_csv(request, partnership, uuid):
     item = _visible(partnership, uuid)
+    # SECURITY: the rows' values are the supplier's row-level data.
+    if not access.row_values_visible(request.user, partnership, item.organisation):
+        raise PermissionDenied
     DownloadLog.objects.create(user=request.user, extract=item, partnership=partnership,
                                what="rejected rows (CSV)")
     response = HttpResponse(content_type="text/csv; charset=utf-8")

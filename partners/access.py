@@ -120,6 +120,18 @@ def organisations_for_upload(user, partnership: Partnership):
     return Organisation.objects.none()
 
 
+def row_values_visible(user, partnership: Partnership, organisation) -> bool:
+    """May this user read the raw cell values of an extract's rejected rows?
+
+    Only those who could have uploaded it: the values are row-level data of the supplying
+    organisation (its analysts and data providers check and correct them). Open data, with
+    no supplier, to anyone who uploads for the partnership."""
+    allowed = organisations_for_upload(user, partnership)
+    if organisation is None:
+        return allowed.exists()
+    return allowed.filter(pk=organisation.pk).exists()
+
+
 def two_factor_required(user) -> bool:
     """Superusers always; others when a partnership they hold a role in requires it."""
     if not getattr(user, "is_authenticated", False):

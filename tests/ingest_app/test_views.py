@@ -187,3 +187,30 @@ def test_another_partnership_cannot_see_an_extract(as_user, world, police):
     other_url = reverse("extract", kwargs={"slug": world.other.slug, "uuid": extract.uuid})
     assert client.get(other_url).status_code == 404
     assert Organisation.objects.filter(pk=police.pk).exists()
+
+
+def test_rejected_row_values_only_for_those_who_could_have_supplied_them(as_user, world, police):
+    """The rows' raw values are the supplier's row-level data: its data providers and the
+    partnership's analysts may download them; a data provider of another organisation and
+    the partnership's admin see the problems, not the values."""
+    data_provider = world.users["data_provider"]
+    own = world.home_seat.organisation  # the data provider's seat in the world fixture
+    extracts = {}
+    for organisation in (own, police):
+        extracts[organisation] = Extract.objects.create(
+            partnership=world.home, organisation=organisation, source="police_uk_street",
+            filename="x.csv", sha256=f"{organisation.pk:064x}", size=1,
+            status=Extract.Status.LOADED, rows_read=1, rows_rejected=1)
+        RowError.objects.create(extract=extracts[organisation], row_number=2,
+                                column="Month", reason="not a month", value="13/2023")
+    cases = [(data_provider, own, 200), (data_provider, police, 403),
+             (world.users["analyst"], police, 200),
+             (world.users["partnership_admin"], own, 403)]
+    for user, organisation, status in cases:
+        client = as_user(user)
+        extract = extracts[organisation]
+        assert client.get(url("extract_errors_csv", world, uuid=extract.uuid)).status_code \
+            == status, (user.username, organisation.name)
+        page = client.get(url("extract", world, uuid=extract.uuid)).content.decode()
+        assert "not a month" in page
+        assert ('data-testid="values-withheld"' in page) == (status == 403)
