@@ -125,3 +125,13 @@ class MappingForm(forms.Form):
             chosen = bound.value() or ""
             rows.append({**item, "bound": bound, "samples": samples.get(chosen, [])})
         return rows
+
+
+class SheetForm(forms.Form):
+    sheet = forms.ChoiceField(label=_("Which sheet holds the data?"), widget=forms.RadioSelect,
+                              error_messages={"required": _("Choose the sheet that holds the "
+                                                            "data")})
+
+    def __init__(self, *args, sheets: list[str], **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["sheet"].choices = [(name, name) for name in sheets]

@@ -58,6 +58,7 @@ class Extract(models.Model):
     class Status(models.TextChoices):
         QUARANTINED = "quarantined", _("Waiting to be checked")
         NEEDS_MAPPING = "mapping", _("Waiting for its columns to be matched")
+        NEEDS_SHEET = "sheet", _("Waiting for its sheet to be chosen")
         PROCESSING = "processing", _("Being checked and loaded")
         LOADED = "loaded", _("Loaded")
         REFUSED = "refused", _("Refused")
@@ -84,6 +85,8 @@ class Extract(models.Model):
     sha256 = models.CharField(max_length=64, db_index=True)
     size = models.BigIntegerField()
     stored_path = models.CharField(max_length=500, blank=True)
+    sheet = models.CharField(_("sheet"), max_length=100, blank=True,
+                             help_text=_("The workbook sheet read, when the file has several."))
     status = models.CharField(max_length=12, choices=Status.choices,
                               default=Status.QUARANTINED, db_index=True)
     stage = models.CharField(max_length=80, blank=True)
@@ -117,7 +120,31 @@ class Extract(models.Model):
     @property
     def is_finished(self) -> bool:
         return self.status not in {self.Status.QUARANTINED, self.Status.PROCESSING,
-                                   self.Status.NEEDS_MAPPING}
+                                   self.Status.NEEDS_MAPPING, self.Status.NEEDS_SHEET}
+
+    @property
+    def is_waiting(self) -> bool:
+        """Kept in quarantine until somebody answers a question about the file."""
+        return self.status in {self.Status.NEEDS_MAPPING, self.Status.NEEDS_SHEET}
+
+    @property
+    def read_as(self) -> str:
+        """How the file was read, in words: 'CSV, UTF-8, separated by commas'."""
+        report = self.report or {}
+        if "format" not in report:
+            return ""
+        encodings = {"utf-8": "UTF-8", "utf-8-sig": _("UTF-8 with a byte-order mark"),
+                     "cp1252": _("Windows-1252")}
+        delimiters = {",": _("separated by commas"), ";": _("separated by semicolons"),
+                      "\t": _("separated by tabs"), "|": _("separated by vertical bars")}
+        parts = [report["format"].upper()]
+        if report.get("encoding"):
+            parts.append(str(encodings.get(report["encoding"], report["encoding"])))
+        if report.get("delimiter"):
+            parts.append(str(delimiters.get(report["delimiter"], report["delimiter"])))
+        if report.get("sheet"):
+            parts.append(_("sheet “%(name)s”") % {"name": report["sheet"]})
+        return ", ".join(parts)
 
     @property
     def is_working(self) -> bool:

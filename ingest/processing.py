@@ -56,8 +56,13 @@ def claim(extract_id: int) -> Extract | None:
 def process(extract: Extract) -> Extract:
     try:
         _process(extract)
-    except (Refused, ReadError) as problem:
-        _refuse(extract, getattr(problem, "code", "refused"), problem.message)
+    except ReadError as problem:
+        if problem.code == "several_sheets" and not extract.sheet:
+            _ask_sheet(extract, problem.details["sheets"])
+        else:
+            _refuse(extract, problem.code, problem.message)
+    except Refused as problem:
+        _refuse(extract, problem.code, problem.message)
     except Exception:
         log.exception("extract %s failed", extract.pk)
         finish(extract, Extract.Status.FAILED,
@@ -75,7 +80,7 @@ def _process(extract: Extract) -> None:
     if extract.source in streaming.STREAMED:
         streaming.load(extract, Path(extract.stored_path), limits)
         return
-    table = read_table(Path(extract.stored_path), limits=limits)
+    table = read_table(Path(extract.stored_path), sheet=extract.sheet or None, limits=limits)
     frame = table.frame
     extract.rows_read = len(frame)
     extract.report = streaming.read_report(table.info)
@@ -230,6 +235,16 @@ def _upsert_deprivation(frame: pd.DataFrame) -> None:
 
 
 
+def _ask_sheet(extract: Extract, sheets: list[str]) -> None:
+    """A workbook with several sheets and none chosen: the uploader picks one (sheet_choose);
+    nothing is read further, and the file waits in quarantine."""
+    extract.report = {**(extract.report or {}), "sheets": list(sheets)}
+    extract.status, extract.stage, extract.progress = Extract.Status.NEEDS_SHEET, "", 0
+    extract.message = _("The workbook has %(n)d sheets. Choose the one that holds the data.") % {
+        "n": len(sheets)}
+    extract.save()
+
+
 def _refuse(extract: Extract, code: str, message: str) -> None:
     extract.report = {**(extract.report or {}), "refusal": code}
     finish(extract, Extract.Status.REFUSED, message)
@@ -237,8 +252,8 @@ def _refuse(extract: Extract, code: str, message: str) -> None:
 
 
 def _discard_raw_file(extract: Extract) -> None:
-    if extract.status == Extract.Status.NEEDS_MAPPING:
-        return  # kept in quarantine until the analyst has matched its columns
+    if extract.is_waiting:
+        return  # kept in quarantine until its columns are matched or its sheet chosen
     refused = extract.status in {Extract.Status.REFUSED, Extract.Status.FAILED}
     if extract.stored_path and (refused or settings.INGEST_DELETE_RAW_FILES):
         Path(extract.stored_path).unlink(missing_ok=True)

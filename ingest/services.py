@@ -10,6 +10,7 @@ from django.conf import settings
 from django.core.exceptions import ValidationError
 from django.db import transaction
 from django.utils import timezone
+from django.utils.formats import date_format
 from django.utils.translation import gettext as _
 
 from partners.models import Organisation, Partnership
@@ -120,12 +121,13 @@ def _store(chunks, target: Path) -> tuple[str, int]:
 def extract_receive(*, partnership: Partnership, organisation: Organisation | None,
                     source_key: str,
                     filename: str, chunks, uploaded_by, agreement: SharingAgreement | None = None,
-                    enqueue: bool = True) -> Extract:
+                    sheet: str = "", enqueue: bool = True) -> Extract:
     """Take a file into quarantine and queue its scan and load.
 
     Shared data needs an agreement in force; open data records its publisher and licence.
     The same file loaded before for the organisation and source is recorded as a duplicate
-    and not loaded again."""
+    and not loaded again. `sheet` names the workbook sheet to read; without it a workbook
+    with several sheets waits for one to be chosen (extract_sheet_choose)."""
     spec = sources.source(source_key)
     if organisation is None and not spec.reference:
         raise ValidationError(_("Choose the organisation that supplied the data."))
@@ -142,7 +144,7 @@ def extract_receive(*, partnership: Partnership, organisation: Organisation | No
                                 "finished saving."), code="empty_file")
     return _record(partnership=partnership, organisation=organisation, spec=spec,
                    agreement=agreement, filename=filename, sha256=sha256, size=size,
-                   path=path, uploaded_by=uploaded_by, enqueue=enqueue)
+                   path=path, uploaded_by=uploaded_by, sheet=sheet, enqueue=enqueue)
 
 
 def _check_agreement(agreement, organisation, source_key, partnership) -> None:
@@ -159,7 +161,7 @@ def _check_agreement(agreement, organisation, source_key, partnership) -> None:
 
 @transaction.atomic
 def _record(*, partnership, organisation, spec, agreement, filename, sha256, size, path,
-            uploaded_by, enqueue) -> Extract:
+            uploaded_by, sheet, enqueue) -> Extract:
     from .tasks import extract_process
 
     earlier = Extract.objects.filter(organisation=organisation, source=spec.key, sha256=sha256,
@@ -168,16 +170,35 @@ def _record(*, partnership, organisation, spec, agreement, filename, sha256, siz
         partnership=partnership, organisation=organisation, source=spec.key,
         agreement=agreement, publisher=spec.publisher, licence=spec.licence,
         uploaded_by=uploaded_by, filename=os.path.basename(filename)[:255], sha256=sha256,
-        size=size, stored_path=str(path))
+        size=size, stored_path=str(path), sheet=sheet[:100])
     if earlier:
         path.unlink(missing_ok=True)
         extract.status, extract.stored_path = Extract.Status.DUPLICATE, ""
+        extract.report = {"earlier": str(earlier.uuid)}
         extract.message = _("This file was already loaded on %(date)s (%(name)s). It was not "
-                            "loaded again.") % {"date": earlier.created_at.strftime("%d %B %Y"),
-                                                "name": earlier.filename}
+                            "loaded again.") % {
+            "date": date_format(timezone.localtime(earlier.created_at), "j F Y"),
+            "name": earlier.filename}
         extract.finished_at = timezone.now()
         extract.save()
         return extract
     if enqueue:
         transaction.on_commit(lambda: extract_process.delay(extract.pk))
     return extract
+
+
+@transaction.atomic
+def extract_sheet_choose(*, extract: Extract, sheet: str) -> Extract:
+    """Read the chosen sheet of a workbook that was waiting for one, from the start."""
+    from .tasks import extract_process
+
+    locked = Extract.objects.select_for_update().get(pk=extract.pk)
+    if locked.status != Extract.Status.NEEDS_SHEET:
+        raise ValidationError(_("This file is no longer waiting for a sheet to be chosen."))
+    if sheet not in locked.report.get("sheets", []):
+        raise ValidationError(_("Choose one of the workbook's sheets."))
+    locked.sheet, locked.status = sheet, Extract.Status.QUARANTINED
+    locked.message, locked.claimed_at = "", None
+    locked.save()
+    transaction.on_commit(lambda: extract_process.delay(locked.pk))
+    return locked

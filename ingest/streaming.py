@@ -49,7 +49,7 @@ def read_report(info: TableInfo) -> dict:
 
 
 def load(extract: Extract, path: Path, limits: ReadLimits) -> None:
-    stream = open_table(path, limits=limits, chunk_rows=CHUNK_ROWS)
+    stream = open_table(path, sheet=extract.sheet or None, limits=limits, chunk_rows=CHUNK_ROWS)
     extract.report = read_report(stream.info)
     with loading.visible_progress(extract), transaction.atomic():
         _Load(extract, stream).run()

@@ -11,6 +11,7 @@ urlpatterns = [
          name="extract_errors_csv"),
     path("p/<slug:slug>/data/<uuid:uuid>/mapping/", views.extract_mapping,
          name="extract_mapping"),
+    path("p/<slug:slug>/data/<uuid:uuid>/sheet/", views.extract_sheet, name="extract_sheet"),
     path("p/<slug:slug>/data/templates/<str:name>", views.template_download,
          name="template_download"),
     path("p/<slug:slug>/agreements/", views.agreements, name="agreements"),

@@ -18,7 +18,7 @@ from partners.roles import Perm
 from svd_platform.exports import safe_cell
 
 from . import mappings, selectors, services, sources
-from .forms import AgreementForm, MappingForm, UploadForm
+from .forms import AgreementForm, MappingForm, SheetForm, UploadForm
 from .models import DownloadLog, Extract
 
 UPLOADERS = (Perm.UPLOAD_FOR_PARTNERSHIP, Perm.UPLOAD_OWN_ORGANISATION)
@@ -120,7 +120,9 @@ def extract(request, partnership, uuid):
         "extract": item, "errors": item.row_errors.all()[:50],
         "error_count": item.row_errors.count(),
         "values_visible": access.row_values_visible(request.user, partnership,
-                                                    item.organisation)})
+                                                    item.organisation),
+        "earlier": selectors.extracts_of(partnership).filter(
+            uuid=item.report.get("earlier") or None).first()})
     if partial and not item.is_working:
         response["HX-Refresh"] = "true"  # show the whole validation report
     return response
@@ -192,6 +194,25 @@ def extract_mapping(request, partnership, uuid):
             return redirect("extract", slug=partnership.slug, uuid=item.uuid)
     return render(request, "ingest/mapping.html", {
         "extract": item, "form": form, "rows": form.rows(item.report.get("samples", {}))})
+
+
+@partnership_view(*UPLOADERS)
+def extract_sheet(request, partnership, uuid):
+    item = _visible(partnership, uuid)
+    if not choices_allow(request.user, partnership, item.organisation):
+        raise PermissionDenied
+    if item.status != Extract.Status.NEEDS_SHEET:
+        return redirect("extract", slug=partnership.slug, uuid=item.uuid)
+    form = SheetForm(posted(request), sheets=item.report.get("sheets", []))
+    if request.method == "POST" and form.is_valid():
+        try:
+            services.extract_sheet_choose(extract=item, sheet=form.cleaned_data["sheet"])
+        except ValidationError as error:
+            for message in error.messages:
+                form.add_error(None, message)
+        else:
+            return redirect("extract", slug=partnership.slug, uuid=item.uuid)
+    return render(request, "ingest/sheet.html", {"extract": item, "form": form})
 
 
 @partnership_view(Perm.VIEW_EXTRACTS)

@@ -27,10 +27,15 @@ def loaded(world, force, tmp_path):
     return extract
 
 
-def receive_and_process(partnership, organisation, source, path: Path) -> Extract:
+def receive_and_process(partnership, organisation, source, path: Path, sheet="") -> Extract:
     extract = services.extract_receive(
         partnership=partnership, organisation=organisation, source_key=source,
-        filename=path.name, chunks=[path.read_bytes()], uploaded_by=None, enqueue=False)
+        filename=path.name, chunks=[path.read_bytes()], uploaded_by=None, sheet=sheet,
+        enqueue=False)
+    return process(extract)
+
+
+def process(extract: Extract) -> Extract:
     claimed = processing.claim(extract.pk)
     processing.process(claimed)
     extract.refresh_from_db()
@@ -58,9 +63,9 @@ BAD_FILES = {
     "truncated_row": (lambda d: corpus.write_text(
         d / "t.csv", HEADER + "\n" + corpus.street_row() + "\n" + "abc,2023-04,x\n"),
         "ragged_rows", "row 2"),
-    "several_sheets": (lambda d: corpus.write_xlsx(
+    "sheet_not_found": (lambda d: corpus.write_xlsx(
         d / "s.xlsx", {"April": [["Month"], ["2023-04"]], "May": [["Month"], ["2023-05"]]}),
-        "several_sheets", "April"),
+        "sheet_not_found", "April"),
     "zip_bomb": (lambda d: corpus.write_xlsx_bomb(d / "b.xlsx"), "zip_bomb", ""),
     "identifier_columns": (lambda d: corpus.write_text(
         d / "i.csv", "Reference,Surname,Date of birth,Month\n1,Smith,01/02/1990,2023-04\n"),
@@ -76,7 +81,8 @@ def test_bad_file_is_refused_clearly_and_changes_nothing(world, force, loaded, t
     build, code, phrase = BAD_FILES[name]
     before = stored_state()
     path = build(tmp_path)
-    extract = receive_and_process(world.home, force, "police_uk_street", path)
+    sheet = "June" if name == "sheet_not_found" else ""  # as import_extract --sheet June
+    extract = receive_and_process(world.home, force, "police_uk_street", path, sheet=sheet)
     assert extract.status == Extract.Status.REFUSED, extract.message
     assert extract.report.get("refusal") == code
     assert phrase.lower() in extract.message.lower()
@@ -130,3 +136,29 @@ def test_ten_digit_pseudonymised_references_load(world, force, tmp_path):
     extract = receive_and_process(world.home, force, "police_occurrences", path)
     assert extract.status == Extract.Status.LOADED, extract.message
     assert extract.rows_loaded == 400
+
+
+def test_workbook_with_several_sheets_waits_for_one_to_be_chosen(world, force, loaded, tmp_path,
+                                                                 django_capture_on_commit_callbacks):
+    """Nothing is read until the uploader chooses; the file waits in quarantine; then the
+    chosen sheet loads as a file of its own would."""
+    rows = [corpus.street_row(crime_id=f"{i:064x}", month="2023-06").split(",")
+            for i in range(4)]
+    path = corpus.write_xlsx(tmp_path / "two.xlsx", {
+        "Notes": [["About this workbook"], ["Exported from the force system"]],
+        "June": [HEADER.split(","), *rows]})
+    before = stored_state()
+    extract = receive_and_process(world.home, force, "police_uk_street", path)
+    assert extract.status == Extract.Status.NEEDS_SHEET
+    assert extract.report["sheets"] == ["Notes", "June"]
+    assert "2 sheets" in extract.message
+    assert Path(extract.stored_path).exists()  # kept in quarantine meanwhile
+    assert stored_state() == before
+    with pytest.raises(ValidationError, match="one of the workbook"):
+        services.extract_sheet_choose(extract=extract, sheet="July")
+    with django_capture_on_commit_callbacks(execute=True):
+        services.extract_sheet_choose(extract=extract, sheet="June")
+    extract.refresh_from_db()
+    assert extract.status == Extract.Status.LOADED, extract.message
+    assert extract.sheet == "June" and extract.report["sheet"] == "June"
+    assert StreetCrime.objects.filter(extract=extract).count() == 4

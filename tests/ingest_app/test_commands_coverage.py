@@ -47,6 +47,20 @@ def test_import_extract_refusal_exits_non_zero(world, tmp_path):
     assert not StreetCrime.objects.exists()
 
 
+def test_import_extract_reads_the_sheet_named(world, tmp_path):
+    from tests.ingest import corpus
+
+    rows = [street_row(i).split(",") for i in range(3)]
+    book = corpus.write_xlsx(tmp_path / "book.xlsx", {
+        "Cover": [["Exported"]], "Data": [STREET_HEADER.strip().split(","), *rows]})
+    args = ("import_extract", "--partnership", world.home.slug, "--source", "police_uk_street")
+    with pytest.raises(CommandError, match="1 waiting"):
+        run(*args, str(book))
+    assert Extract.objects.get().status == Extract.Status.NEEDS_SHEET
+    out = run(*args, "--sheet", "Data", "--json", str(book))
+    assert json.loads(out.strip().splitlines()[-1])["rows_loaded"] == 3
+
+
 def test_import_extract_shared_data_without_agreement_is_refused(world, street_csv):
     with pytest.raises(CommandError, match="no information-sharing agreement"):
         run("import_extract", "--partnership", world.home.slug, "--source",

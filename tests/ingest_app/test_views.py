@@ -1,6 +1,8 @@
 import csv
 import io
+import tempfile
 from datetime import date, timedelta
+from pathlib import Path
 
 import pytest
 from django.core.files.uploadedfile import SimpleUploadedFile
@@ -214,3 +216,32 @@ def test_rejected_row_values_only_for_those_who_could_have_supplied_them(as_user
         page = client.get(url("extract", world, uuid=extract.uuid)).content.decode()
         assert "not a month" in page
         assert ('data-testid="values-withheld"' in page) == (status == 403)
+
+
+def test_uploader_chooses_the_sheet_of_a_workbook(as_user, world, police,
+                                                  django_capture_on_commit_callbacks):
+    from tests.ingest import corpus
+
+    rows = [street_row(i).split(",") for i in range(5)]
+    path = corpus.write_xlsx(Path(tempfile.mkdtemp()) / "book.xlsx", {
+        "Cover": [["Exported"]], "Data": [STREET_HEADER.strip().split(","), *rows]})
+    client = as_user(world.users["analyst"])
+    with django_capture_on_commit_callbacks(execute=True):
+        client.post(url("upload", world), {
+            "organisation": police.pk, "source_key": "police_uk_street",
+            "files": [SimpleUploadedFile("book.xlsx", path.read_bytes())]})
+    extract = Extract.objects.get()
+    assert extract.status == Extract.Status.NEEDS_SHEET
+    page = client.get(url("extract", world, uuid=extract.uuid)).content.decode()
+    assert url("extract_sheet", world, uuid=extract.uuid) in page
+    form = client.get(url("extract_sheet", world, uuid=extract.uuid)).content.decode()
+    assert 'value="Cover"' in form and 'value="Data"' in form
+    response = client.post(url("extract_sheet", world, uuid=extract.uuid), {})
+    assert "Choose the sheet that holds the data" in response.content.decode()
+    with django_capture_on_commit_callbacks(execute=True):
+        response = client.post(url("extract_sheet", world, uuid=extract.uuid), {"sheet": "Data"})
+    assert response.status_code == 302
+    extract.refresh_from_db()
+    assert extract.status == Extract.Status.LOADED and extract.rows_loaded == 5
+    assert as_user(world.users["board_member"]).get(
+        url("extract_sheet", world, uuid=extract.uuid)).status_code == 403

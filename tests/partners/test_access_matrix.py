@@ -18,6 +18,7 @@ OBJECT_ROUTES = {
     "membership_edit": "membership", "membership_remove": "membership",
     "invitation_revoke": "invitation", "two_factor_reset": "membership",
     "extract": "extract", "extract_errors_csv": "extract", "extract_mapping": "extract",
+    "extract_sheet": "extract",
     "definition": "definition", "assessment": "assessment",
     "assessment_compare": "assessment", "assessment_findings": "assessment",
     "finding_edit": "assessment", "assessment_priorities": "assessment",
@@ -28,7 +29,9 @@ EXTRA_KWARGS = {"template_download": {"name": "police_occurrences_template.csv"}
                 "assessment_section": {"section": "volumes"},
                 "assessment_csv": {"section": "volumes", "table": "by_category"}}
 POST_ONLY = {"invitation_revoke", "two_factor_reset"}
-GET_REDIRECTS = {"definition_preview"}  # an htmx fragment: a GET goes to the editor
+# definition_preview: an htmx fragment, a GET goes to the editor; extract_sheet: the
+# matrix's extract waits for a mapping, not a sheet, so it goes to the extract's page.
+GET_REDIRECTS = {"definition_preview", "extract_sheet"}
 
 
 def _walk(patterns, prefix=""):

@@ -23,6 +23,8 @@ class Command(BaseCommand):
         parser.add_argument("--agreement", metavar="REF",
                             help="Defaults to the one agreement in force")
         parser.add_argument("--mapping", metavar="NAME", help="Saved column mapping")
+        parser.add_argument("--sheet", metavar="NAME", default="",
+                            help="The sheet to read, for workbooks with several")
         parser.add_argument("--json", action="store_true", help="One JSON object per file")
 
     def handle(self, *args, **opts):
@@ -30,13 +32,17 @@ class Command(BaseCommand):
         spec = sources.source(opts["source"])
         organisation = None if spec.reference else self._organisation(partnership, spec, opts)
         agreement = self._agreement(opts["agreement"])
-        refused = 0
+        refused = waiting = 0
         for name in opts["files"]:
-            extract = self._load(partnership, organisation, spec, agreement, Path(name))
+            extract = self._load(partnership, organisation, spec, agreement, Path(name),
+                                 opts["sheet"])
             refused += extract.status in {Extract.Status.REFUSED, Extract.Status.FAILED}
+            waiting += extract.is_waiting
             self._print(extract, opts["json"])
-        if refused:
-            raise CommandError(f"{refused} of {len(opts['files'])} file(s) refused.")
+        if refused or waiting:
+            raise CommandError(f"{refused} of {len(opts['files'])} file(s) refused, {waiting} "
+                               "waiting for their columns to be matched or their sheet chosen "
+                               "(on the extract's page, or again with --mapping or --sheet).")
 
     def _partnership(self, slug):
         partnership = Partnership.objects.filter(slug=slug).first()
@@ -65,7 +71,8 @@ class Command(BaseCommand):
             raise CommandError(f"No agreement with reference '{reference}'.")
         return agreement
 
-    def _load(self, partnership, organisation, spec, agreement, path: Path) -> Extract:
+    def _load(self, partnership, organisation, spec, agreement, path: Path,
+              sheet: str) -> Extract:
         if not path.is_file():
             raise CommandError(f"{path}: no such file.")
         try:
@@ -73,7 +80,7 @@ class Command(BaseCommand):
                 extract = services.extract_receive(
                     partnership=partnership, organisation=organisation, source_key=spec.key,
                     filename=path.name, chunks=iter(lambda: handle.read(1 << 20), b""),
-                    uploaded_by=None, agreement=agreement, enqueue=False)
+                    uploaded_by=None, agreement=agreement, sheet=sheet, enqueue=False)
         except ValidationError as error:
             raise CommandError(f"{path.name}: {' '.join(error.messages)}") from error
         claimed = processing.claim(extract.pk)
@@ -91,6 +98,8 @@ class Command(BaseCommand):
             return
         self.stdout.write(f"{extract.filename}: {extract.get_status_display()}. "
                           f"{extract.message}")
+        if extract.status == Extract.Status.NEEDS_SHEET:
+            self.stdout.write(f"  sheets: {', '.join(extract.report.get('sheets', []))}")
         self.stdout.write(f"  rows read {extract.rows_read}, loaded {extract.rows_loaded}, "
                           f"rejected {extract.rows_rejected}, duplicates {extract.duplicates}, "
                           f"outside the supplier's area {extract.outside_area}, "
