@@ -4,6 +4,8 @@ CSV), findings, the priority matrix, definitions with a live preview, comparator
 Every figure reaches the page through presentation.py, which applies disclosure control for
 the reader's audience (partners.access.audience_in)."""
 
+import uuid as uuid_module
+
 from django.contrib import messages
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import IntegrityError
@@ -55,6 +57,9 @@ def assessments(request, partnership):
             .select_related("definition_version__definition", "started_by"))
     if not _can_prepare(request, partnership):
         runs = runs.filter(status=Assessment.Status.DONE)
+    if _suppressed_for(request, partnership):
+        latest = {run.financial_year: run.pk for run in runs.order_by("version")}
+        runs = runs.filter(pk__in=latest.values())
     form = None
     if _can_prepare(request, partnership):
         form = _start_form(partnership, None)
@@ -98,6 +103,8 @@ def assessment(request, partnership, uuid):
     item = _assessment(partnership, uuid)
     if item.status != Assessment.Status.DONE and not _can_prepare(request, partnership):
         raise Http404
+    if item.status == Assessment.Status.DONE:
+        _done(partnership, uuid, request)  # a suppressed reader: the latest version only
     partial = request.headers.get("HX-Request") == "true"
     if not item.is_finished or partial:
         response = render(request, "assessments/progress.html" if partial
@@ -149,7 +156,7 @@ def _evaluability(result: dict) -> list[dict]:
 
 @partnership_view(VIEW)
 def assessment_section(request, partnership, uuid, section):
-    item = _done(partnership, uuid)
+    item = _done(partnership, uuid, request)
     data = item.result["sections"].get(section)
     if data is None:
         raise Http404
@@ -166,16 +173,31 @@ def assessment_section(request, partnership, uuid, section):
         "sections": _section_links(item), "audience": audience})
 
 
-def _done(partnership, uuid) -> Assessment:
+def _done(partnership, uuid, request=None) -> Assessment:
     item = _assessment(partnership, uuid)
     if item.status != Assessment.Status.DONE:
+        raise Http404
+    # SECURITY: a reader of suppressed figures sees one version of each year only: two
+    # versions suppress different cells, and side by side would give them away.
+    if (request is not None and _suppressed_for(request, partnership)
+            and item.pk != _latest_done(partnership, item.financial_year).pk):
         raise Http404
     return item
 
 
+def _suppressed_for(request, partnership) -> bool:
+    return _audience(request, partnership)[0] in disclosure.SUPPRESSING
+
+
+def _latest_done(partnership, financial_year: str) -> Assessment | None:
+    return (Assessment.objects.filter(partnership=partnership, financial_year=financial_year,
+                                      status=Assessment.Status.DONE)
+            .order_by("-version").first())
+
+
 @partnership_view(VIEW)
 def assessment_csv(request, partnership, uuid, section, table):
-    item = _done(partnership, uuid)
+    item = _done(partnership, uuid, request)
     data = item.result["sections"].get(section, {}).get("tables", {}).get(table)
     if data is None:
         raise Http404
@@ -192,11 +214,21 @@ def assessment_csv(request, partnership, uuid, section, table):
 
 @partnership_view(VIEW)
 def assessment_compare(request, partnership, uuid):
-    item = _done(partnership, uuid)
+    item = _done(partnership, uuid, request)
     other_uuid = request.GET.get("with", "")
     others = Assessment.objects.filter(partnership=partnership, status=Assessment.Status.DONE,
                                        financial_year=item.financial_year).exclude(pk=item.pk)
-    other = others.filter(uuid=other_uuid).first() if other_uuid else others.first()
+    if _suppressed_for(request, partnership):
+        others = others.none()  # one version only (_done)
+    if other_uuid:
+        try:
+            other = others.filter(uuid=uuid_module.UUID(other_uuid)).first()
+        except ValueError:
+            raise Http404 from None
+        if other is None:
+            raise Http404
+    else:
+        other = others.first()
     audience, threshold = _audience(request, partnership)
     rows = []
     if other is not None:
@@ -227,7 +259,7 @@ def _compare_rows(item, other, audience, threshold) -> list[dict]:
 
 @partnership_view(VIEW)
 def assessment_findings(request, partnership, uuid):
-    item = _done(partnership, uuid)
+    item = _done(partnership, uuid, request)
     audience, threshold = _audience(request, partnership)
     return render(request, "assessments/findings.html", {
         "assessment": item,
@@ -255,7 +287,7 @@ def finding_edit(request, partnership, uuid, key):
 
 @partnership_view(VIEW)
 def assessment_priorities(request, partnership, uuid):
-    item = _done(partnership, uuid)
+    item = _done(partnership, uuid, request)
     proposal = getattr(item, "proposal", None)
     inputs = item.result.get("priority_inputs", [])
     categories = [row["category"] for row in inputs]

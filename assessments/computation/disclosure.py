@@ -126,17 +126,21 @@ def _suppress(table: Table, threshold: int) -> dict[Cell, str]:
 
 
 def _derive(table: Table, hidden: set[Cell], reasons: dict[Cell, str]) -> None:
-    """Hide every value worked out from a hidden cell of its row. Repeats so that a value
-    derived from another derived value follows it."""
+    """Hide every value worked out from a hidden cell of its row, and every value of a
+    column whose denominator rows (`shares_of`) have a hidden count. Repeats so that a
+    value derived from another derived value follows it."""
     derived = [c for c in table.columns if c.derived_from and c.kind != COUNT]
     changed = True
     while changed:
         changed = False
         for column in derived:
+            of_hidden = any((r, column.derived_from[0]) in hidden
+                            for r in table.shares_of.get(column.key, ()))
             for i, row in enumerate(table.rows):
                 cell = (i, column.key)
                 if (cell not in hidden and row.get(column.key) is not None
-                        and any((i, source) in hidden for source in column.derived_from)):
+                        and (of_hidden or any((i, source) in hidden
+                                              for source in column.derived_from))):
                     hidden.add(cell)
                     reasons[cell] = DERIVED
                     changed = True

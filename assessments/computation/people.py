@@ -113,9 +113,11 @@ def _age_table(year: pd.DataFrame, person: str) -> Table:
     counted = ("count",)
     columns = [Column("band", LABEL), Column("count", COUNT), Column("percent", PERCENT, counted),
                Column("ci_low", CI_LOW, counted), Column("ci_high", CI_HIGH, counted)]
+    known_from = [len(labels), len(labels) + 1]  # known = all - unknown
     return Table(f"{person}_age", columns, rows,
                  row_sums=[(len(labels) + 1, list(range(len(labels) + 1))),
                            (len(labels) + 2, young)],
+                 shares_of=dict.fromkeys(("percent", "ci_low", "ci_high"), known_from),
                  notes=[{"key": "percent_of_known", "params": {"known": known}}])
 
 
@@ -135,7 +137,9 @@ def _sex_table(year: pd.DataFrame, person: str) -> Table:
     rows.append({"sex": ALL, "count": len(year), "percent": 100.0 if len(year) else None})
     columns = [Column("sex", LABEL), Column("count", COUNT),
                Column("percent", PERCENT, ("count",))]
-    return with_total(f"{person}_sex", columns, rows)
+    table = with_total(f"{person}_sex", columns, rows)
+    table.shares_of = {"percent": [len(rows) - 1]}  # of all
+    return table
 
 
 def _under_25(police: pd.DataFrame, years: list[str]) -> Table:
@@ -241,7 +245,10 @@ def _ethnicity_table(group: pd.Series, person: str, basis: str,
         notes += [{"key": "census_2021_residents"}] + census_notes
     else:
         notes.append({"key": "census_not_loaded"})
-    return with_total(f"{person}_ethnicity_{basis}", columns, rows, notes)
+    table = with_total(f"{person}_ethnicity_{basis}", columns, rows, notes)
+    known_from = [len(rows) - 2, len(rows) - 1]  # known = all - unknown
+    table.shares_of = {c.key: known_from for c in columns if c.derived_from}
+    return table
 
 
 def _representation(rows: list[dict], known: int, residents: pd.Series) -> None:

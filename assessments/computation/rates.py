@@ -36,7 +36,7 @@ from .tables import (
     Section,
     Table,
 )
-from .volumes import ALL, counted_records, ordered, with_total
+from .volumes import ALL, counted_records, ordered, total_row_sums, with_total
 
 PER = 1000
 # Levels a partnership's population can be summed from, most detailed first.
@@ -230,9 +230,13 @@ def _comparators(inputs: Inputs, categories: list[str]) -> list[Table]:
     notes = (_comparator_notes(year, inputs.financial_year, missing)
              + population_note(used, wanted_year))
     long = _comparator_rows(counts, [own, *others], ordered(wanted), populations)
+    # Each area's block of categories ends in its "all" row, their sum.
+    block = len(wanted) + 1
+    sums = [(start + block - 1, list(range(start, start + block - 1)))
+            for start in range(0, len(long), block)]
     tables = [Table("comparators", [Column("area", LABEL), Column("category", LABEL),
                                     Column("count", COUNT), Column("population", POPULATION)]
-                    + rate_columns(), long, notes=notes)]
+                    + rate_columns(), long, row_sums=sums, notes=notes)]
     if others and not missing:
         tables.append(_comparator_ratio(long, own, others, ordered(wanted), notes))
     return tables
@@ -310,7 +314,7 @@ def _comparator_ratio(long: list[dict], own: str, others: list[str], categories:
                Column("group_rate", RATE, ("group_count",)), Column("ratio", RATIO, both),
                Column("ci_low", CI_LOW, both), Column("ci_high", CI_HIGH, both),
                Column("p_value", P_VALUE, both), Column("verdict", VERDICT, both)]
-    return Table("comparator_ratio", columns, rows,
+    return Table("comparator_ratio", columns, rows, row_sums=total_row_sums(rows),
                  notes=[n for n in notes if n["key"] != "comparator_population_missing"])
 
 

@@ -59,6 +59,11 @@ class Table:
     row_sums: list[tuple[int, list[int]]] = field(default_factory=list)
     # Column sums within a row: total column key -> the count columns that add up to it.
     column_sums: dict[str, list[str]] = field(default_factory=dict)
+    # Values worked out against other rows' counts: column key -> the rows whose counts (in
+    # the column's first `derived_from`) make its denominator, as a share of people of known
+    # ethnicity is of the total minus the unknown. If any of them is suppressed, the whole
+    # column is: a visible count and its share would give the denominator away.
+    shares_of: dict[str, list[int]] = field(default_factory=dict)
     # Notes as keys with parameters, e.g. {"key": "partly_applied", "params": {...}}.
     notes: list[dict[str, Any]] = field(default_factory=list)
 
@@ -88,6 +93,7 @@ class Table:
             rows=[dict(r) for r in data["rows"]],
             row_sums=[(int(t), [int(i) for i in parts]) for t, parts in data.get("row_sums", [])],
             column_sums={k: list(v) for k, v in data.get("column_sums", {}).items()},
+            shares_of={k: [int(i) for i in v] for k, v in data.get("shares_of", {}).items()},
             notes=list(data.get("notes", [])),
         )
 

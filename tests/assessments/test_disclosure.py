@@ -373,3 +373,26 @@ def test_every_group_with_hidden_cells_has_a_non_primary_one():
         hidden = [c for c in [total, *parts] if c in reasons]
         assert not hidden or any(reasons[c] != "primary" for c in hidden), (total, hidden)
     assert_no_lone_suppressed_cell(public, table)
+
+
+def test_shares_of_a_hidden_denominator_are_hidden_with_it():
+    """Shares of people of known ethnicity: known = all - unknown. With "unknown" small, a
+    visible count and its share (104 is 82.54% of 126) would give known, hence unknown
+    (127 - 126 = 1), away: every share in the column goes."""
+    rows = [{"group": "white", "count": 104, "percent": 100 * 104 / 126},
+            {"group": "black", "count": 22, "percent": 100 * 22 / 126},
+            {"group": "unknown", "count": 1, "percent": None},
+            {"group": "all", "count": 127, "percent": None}]
+    table = Table("ethnicity", [Column("group", LABEL), Column("count", COUNT),
+                                Column("percent", PERCENT, ("count",))], rows,
+                  row_sums=[(3, [0, 1, 2])], shares_of={"percent": [2, 3]})
+    shown = disclosure.protect(table, "scrutiny")
+    assert shown.rows[2]["count"] == "<5"
+    assert [row["percent"] for row in shown.rows] == [C, C, None, None]
+    # The analysts' own view is untouched; and with no small count nothing is hidden.
+    assert disclosure.protect(table, "partnership").rows[0]["percent"] == 100 * 104 / 126
+    rows[2]["count"], rows[3]["count"] = 9, 135
+    assert disclosure.protect(table, "scrutiny").rows[0]["percent"] == 100 * 104 / 126
+    # The declaration survives a snapshot round trip.
+    assert Table.from_dict(json.loads(json.dumps(table.to_dict()))).shares_of == {
+        "percent": [2, 3]}

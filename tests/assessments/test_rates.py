@@ -170,6 +170,20 @@ def test_comparators_rates_and_rate_ratio():
     assert ratio["p_value"] < 0.001
 
 
+def test_comparator_totals_do_not_give_away_a_suppressed_count():
+    """Each area's "all" row sums its categories: for scrutiny a small category cannot be
+    worked out as the total minus the others."""
+    from assessments.computation import disclosure
+
+    pop = pd.concat([TEN_THOUSAND, population(("Near A", "csp", 2017, 10_000),
+                                              ("Near B", "csp", 2017, 10_000))])
+    table = comparator_inputs(pop).tables["comparators"]
+    assert table.row_sums == [(1, [0]), (3, [2]), (5, [4])]
+    table.rows[0]["count"] = 3  # Home's one category is small
+    shown = disclosure.protect(table, "scrutiny")
+    assert shown.rows[0]["count"] == "<5" and shown.rows[1]["count"] == "[c]"
+
+
 def test_similar_rates_are_similar():
     counts = {("Home", "gbh_wounding"): 105, ("Near A", "gbh_wounding"): 100}
     pop = pd.concat([TEN_THOUSAND, population(("Near A", "local_authority", 2017, 10_000))])

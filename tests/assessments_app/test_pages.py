@@ -204,3 +204,28 @@ def test_comparator_group_names_must_be_in_the_loaded_tables(client, world):
     assert b"Nowhere" in bad.content and not ComparatorGroup.objects.exists()
     client.post(page, {"name": "MSG", "own_area": "Home", "areas": "Southampton\nPortsmouth"})
     assert ComparatorGroup.objects.get().areas == ["Southampton", "Portsmouth"]
+
+
+@pytest.mark.django_db
+def test_scrutiny_reads_only_the_latest_version_of_a_year(client, world, assessment):
+    """Two versions suppress different cells; side by side they would give them away. A
+    reader of suppressed figures sees the latest version of each year, and no comparison."""
+    run = services.assessment_start(partnership=world.home, financial_year="2023/24",
+                                    definition_version=assessment.definition_version,
+                                    enqueue=False)
+    newer = services.run(services.claim(run.pk))
+    as_role(client, world, Role.SCRUTINY_MEMBER)
+    assert client.get(url("assessment", assessment)).status_code == 404
+    assert client.get(url("assessment_section", assessment, section="volumes")
+                      ).status_code == 404
+    assert client.get(url("assessment", newer)).status_code == 200
+    compare = client.get(url("assessment_compare", newer) + f"?with={assessment.uuid}")
+    assert compare.status_code == 404
+    listing = client.get(reverse("assessments", kwargs={"slug": world.home.slug}))
+    assert str(newer.uuid).encode() in listing.content
+    assert str(assessment.uuid).encode() not in listing.content
+    client.logout()
+    as_role(client, world, Role.ANALYST)
+    both = client.get(url("assessment_compare", newer) + f"?with={assessment.uuid}")
+    assert both.status_code == 200
+    assert client.get(url("assessment_compare", newer) + "?with=zzz").status_code == 404
