@@ -9,7 +9,7 @@ from django.utils.translation import override
 
 from . import labels
 from .computation import disclosure
-from .computation.findings import COUNT_PARAMS
+from .computation.findings import COUNT_PARAMS, priority_findings
 from .computation.tables import Section
 from .models import Assessment, FindingEdit
 
@@ -21,7 +21,7 @@ def shown_findings(assessment: Assessment, audience: str, threshold: int,
         language=language)}
     protected = {}
     out, seen = [], set()
-    for item in assessment.result.get("findings", []):
+    for item in _with_current_priority(assessment):
         hidden = _reveals_suppressed(item, assessment, audience, threshold, protected)
         generated = render(item, language)
         edit = edits.get(_key(item))
@@ -41,6 +41,19 @@ def shown_findings(assessment: Assessment, audience: str, threshold: int,
             "link": _link(assessment, item["ref"]),
         })
     return out
+
+
+def _with_current_priority(assessment: Assessment) -> list[dict]:
+    """The snapshot's findings, the one on the top priority following the weights saved for
+    the assessment since (the ranking on the priorities page)."""
+    from .services import current_priority
+
+    findings = assessment.result.get("findings", [])
+    if not any(item["key"] == "top_priority" for item in findings):
+        return findings
+    current = priority_findings(current_priority(assessment))
+    return [next(iter(current), None) if item["key"] == "top_priority" else item
+            for item in findings if item["key"] != "top_priority" or current]
 
 
 def _key(item: dict) -> str:

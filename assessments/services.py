@@ -18,7 +18,7 @@ from svd_platform.version import code_version
 
 from . import selectors
 from .computation import assessment as engine
-from .computation import definitions, presets
+from .computation import definitions, presets, priority
 from .models import (
     Assessment,
     ComparatorGroup,
@@ -210,6 +210,25 @@ def provenance_of(assessment: Assessment, inputs) -> dict:
 
 
 # --- Priority proposal and findings ----------------------------------------------------------
+
+def propose(inputs: list[dict], weights: dict, ratings: dict) -> dict:
+    """The priority ranking of a snapshot's inputs under these weights and ratings."""
+    import pandas as pd
+
+    frame = pd.DataFrame(inputs, columns=["category", "count", "previous", "harm",
+                                          "under_25_share", "verdict"])
+    return priority.propose(frame, weights, ratings)
+
+
+def current_priority(assessment: Assessment) -> dict:
+    """The ranking as it stands: under the weights saved for the assessment, if any, else
+    the snapshot's proposal."""
+    proposal = PriorityProposal.objects.filter(assessment=assessment).first()
+    if proposal is None:
+        return assessment.result.get("priority") or {}
+    return propose(assessment.result.get("priority_inputs", []), proposal.weights,
+                   proposal.ratings)
+
 
 def proposal_save(*, assessment: Assessment, weights: dict, ratings: dict,
                   user=None) -> PriorityProposal:

@@ -21,7 +21,7 @@ from partners.forms import posted
 from partners.roles import Perm
 
 from . import charts, labels, presentation, selectors, services
-from .computation import definitions, disclosure, presets, priority
+from .computation import definitions, disclosure, presets
 from .computation.assessment import evaluability_by_source, record_counts
 from .computation.tables import Table
 from .findings import shown_findings
@@ -299,7 +299,7 @@ def assessment_priorities(request, partnership, uuid):
         if not _can_prepare(request, partnership):
             raise PermissionDenied
         if form.is_valid():
-            result = _propose(inputs, form.weights(), form.ratings())
+            result = services.propose(inputs, form.weights(), form.ratings())
             if "save" in request.POST:
                 services.proposal_save(assessment=item, weights=form.weights(),
                                        ratings=form.ratings(), user=request.user)
@@ -307,23 +307,14 @@ def assessment_priorities(request, partnership, uuid):
                 return redirect("assessment_priorities", slug=partnership.slug,
                                 uuid=item.uuid)
     elif proposal is not None:
-        result = _propose(inputs, proposal.weights, proposal.ratings)
+        result = services.propose(inputs, proposal.weights, proposal.ratings)
     audience, threshold = _audience(request, partnership)
     context = {"assessment": item, "form": form, "can_prepare": _can_prepare(request,
                                                                             partnership),
                **_priority_context(result, inputs, audience, threshold)}
-    template = ("assessments/priorities_result.html"
-                if request.headers.get("HX-Request") == "true" else
-                "assessments/priorities.html")
-    return render(request, template, context)
-
-
-def _propose(inputs: list[dict], weights: dict, ratings: dict) -> dict:
-    import pandas as pd
-
-    frame = pd.DataFrame(inputs, columns=["category", "count", "previous", "harm",
-                                          "under_25_share", "verdict"])
-    return priority.propose(frame, weights, ratings)
+    partial = request.headers.get("HX-Request") == "true"
+    template = "assessments/priorities_result.html" if partial else "assessments/priorities.html"
+    return render(request, template, {**context, "partial": partial})
 
 
 def _weights_initial(proposal, result) -> dict:

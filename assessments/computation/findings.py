@@ -96,7 +96,7 @@ def write(snapshot: dict[str, Any]) -> list[dict[str, Any]]:
     found += _flags(snapshot, year, previous_year)
     found += _evaluability(snapshot)
     found += _gaps(snapshot, year)
-    found += _priority(snapshot)
+    found += priority_findings(snapshot.get("priority"))
     return found
 
 
@@ -226,8 +226,9 @@ def _gaps(snapshot: dict[str, Any], year: str) -> list[dict]:
             for r in table["rows"] if r.get("status") == "not_supplied"]
 
 
-def _priority(snapshot: dict[str, Any]) -> list[dict]:
-    ranking = (snapshot.get("priority") or {}).get("ranking") or []
+def priority_findings(priority: dict[str, Any]) -> list[dict]:
+    """The finding on the ranking's first category (re-made when the weights change)."""
+    ranking = (priority or {}).get("ranking") or []
     if not ranking:
         return []
     first = ranking[0]

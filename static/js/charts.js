@@ -1,10 +1,11 @@
 // Draws the assessment's charts from the JSON data blocks beside them (no inline script:
 // the page's Content-Security-Policy allows scripts from our own files only). Every chart
 // has a table with the same figures, so the page is complete without this script.
-const plots = document.querySelectorAll("[data-chart]");
 
-if (plots.length && window.Plotly) {
-  for (const element of plots) {
+function drawCharts(root) {
+  if (!window.Plotly) return;
+  for (const element of root.querySelectorAll("[data-chart]")) {
+    if (element.classList.contains("js-plotly-plot")) continue; // drawn already
     const data = document.getElementById(element.dataset.chart);
     if (!data) continue;
     const figure = JSON.parse(data.textContent);
@@ -16,3 +17,8 @@ if (plots.length && window.Plotly) {
     });
   }
 }
+
+drawCharts(document);
+// Parts of a page that htmx replaces in place (the priority ranking as the weights change)
+// bring their chart's data with them: draw it again.
+document.body.addEventListener("htmx:afterSettle", () => drawCharts(document));

@@ -142,6 +142,17 @@ def test_weights_change_the_ranking_and_are_saved(client, world, assessment):
     assert assessment.proposal.weights["volume"] == 1.0
     bad = client.post(page, {**volume_only, "w_volume": "0"})
     assert b"at least one component" in bad.content
+    # Typed in place, a weight out of range says so beside the unchanged ranking.
+    bad = client.post(page, {**volume_only, "w_harm": "-1"}, HTTP_HX_REQUEST="true")
+    assert b'data-testid="weights-errors"' in bad.content
+    # The finding on the top priority follows the saved weights.
+    from assessments import labels
+
+    current = services.current_priority(assessment)
+    assert current["ranking"] != assessment.result["priority"]["ranking"]
+    first = labels.category(current["ranking"][0]["category"])
+    findings = client.get(url("assessment_findings", assessment)).content.decode()
+    assert f"{first} ranks first" in findings
 
 
 @pytest.mark.django_db

@@ -96,6 +96,8 @@ def test_define_run_watch_and_read_the_assessment(new_page, site, bcp_records, m
     tab.locator("#id_w_volume").dispatch_event("change")
     expect(tab.locator("[data-testid=ranking] tbody tr").first).to_contain_text(
         "Volume scores 5 of 5 (weight 1.0)")
+    # The matrix is drawn again with the new ranking.
+    expect(tab.locator("[data-chart=chart-matrix] .main-svg").first).to_be_visible()
     check_page(tab, label="reweighted")
     assert first  # the first ranking was shown before the change
     goto(tab, f"{site}/p/bcp-csp/assessment/{run.uuid}/findings/", label="findings")
