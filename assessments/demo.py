@@ -9,7 +9,7 @@ from ingest.demo import FIRST_FY, YEARS
 from partners import demo as partners_demo
 from partners.models import Partnership
 
-from . import services
+from . import selectors, services
 from .models import Assessment, ComparatorGroup
 
 log = logging.getLogger(__name__)
@@ -42,6 +42,9 @@ def seed() -> list[Assessment]:
                                              status=Assessment.Status.DONE).first()
         if existing is not None:
             done.append(existing)
+            continue
+        if not selectors.has_police_data(partnership, year):
+            log.info("no demo police records for %s in %s: not assessed", partnership, year)
             continue
         done.append(_run(partnership, year))
     return done

@@ -106,6 +106,18 @@ class Scope:
         return queryset.filter(tested)
 
 
+def has_police_data(partnership: Partnership, financial_year: str) -> bool:
+    """Whether any police record (occurrence or data.police.uk) of the partnership's area
+    lies in the financial year: an assessment without any would report zeros for a year
+    nobody supplied."""
+    scope = scope_for(partnership, financial_year)
+    start, end = date(int(financial_year[:4]), 4, 1), scope.last_day
+    return (scope.placed(records.PoliceOccurrence.objects)
+            .filter(committed_date__range=(start, end)).exists()
+            or scope.placed(records.StreetCrime.objects)
+            .filter(month__range=(start, end)).exists())
+
+
 def scope_for(partnership: Partnership, financial_year: str) -> Scope:
     codes = frozenset(current_code(c) for c in partnership.local_authority_codes)
     visible = extracts_of(partnership).filter(status=records.Extract.Status.LOADED)

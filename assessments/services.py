@@ -104,6 +104,11 @@ def assessment_start(*, partnership: Partnership, financial_year: str,
     """A new version of the partnership's assessment for the year, queued for a worker."""
     if definition_version.definition.partnership_id != partnership.pk:
         raise ValidationError(_("That definition belongs to another partnership."))
+    if not selectors.has_police_data(partnership, financial_year):
+        raise ValidationError(_(
+            "No police records for %(year)s have been loaded for the partnership's area, so "
+            "there is nothing to assess. Upload the year's police extracts first: Data "
+            "coverage shows which quarters are loaded.") % {"year": financial_year})
     if harm_index and harm_index not in harm_indices():
         raise ValidationError(_("No harm index called %(name)s is loaded.") % {
             "name": harm_index})

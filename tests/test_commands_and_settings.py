@@ -142,6 +142,7 @@ def test_seed_demo_loads_synthetic_extracts_through_the_upload_path(db, monkeypa
     )
 
     monkeypatch.setattr(ingest_demo, "YEARS", 2)
+    monkeypatch.setattr(ingest_demo, "FIRST_FY", 2022)  # the two years up to the assessed one
     monkeypatch.setattr(ingest_demo, "LSOAS_PER_LA", 6)
     monkeypatch.setattr(ingest_demo, "ISTV_PER_YEAR", 60)
     monkeypatch.setattr(ingest_demo, "ADMISSIONS_PER_YEAR", 30)
@@ -184,7 +185,7 @@ def test_seed_demo_loads_synthetic_extracts_through_the_upload_path(db, monkeypa
     areas = set(HomeOfficeCount.objects.values_list("area_name", flat=True))
     assert {own, "Dorset", "Cardiff", *comparators} <= areas
     assert set(HomeOfficeCount.objects.values_list("financial_year", flat=True)) == {
-        "2019/20", "2020/21"}
+        "2022/23", "2023/24"}
     # Admissions are apportioned by postcode district: shares sum to the rows loaded.
     admissions = HospitalAdmission.objects.aggregate(n=Sum("share"))["n"]
     assert round(admissions, 6) == by_source["hospital_admissions"]

@@ -89,6 +89,20 @@ def test_command_errors_say_what_to_do(world):
 
 
 @pytest.mark.django_db
+def test_a_year_without_police_records_is_not_assessed(world, police):
+    """Nobody supplied 2026/27: a run would report zeros as if violence had stopped."""
+    later = services.definition_create(partnership=world.home, name="Later",
+                                       financial_year="2026/27", rules=RULES)
+    with pytest.raises(ValidationError, match="No police records for 2026/27"):
+        services.assessment_start(partnership=world.home, financial_year="2026/27",
+                                  definition_version=later.current, enqueue=False)
+    with pytest.raises(CommandError, match="Upload the year's police extracts"):
+        call_command("run_assessment", "--partnership", world.home.slug, "--year", "2026",
+                     stdout=StringIO())
+    assert not Assessment.objects.exists()
+
+
+@pytest.mark.django_db
 def test_invalid_rules_are_refused_with_reasons(world):
     with pytest.raises(ValidationError):
         services.definition_create(partnership=world.home, name="Bad",
