@@ -150,6 +150,10 @@ def _exact_conditional(old: float, new: float, exposure_old: float, exposure_new
     p0 = exposure_new / (exposure_old + exposure_new)
     test = sps.binomtest(k, n, p0)
     interval = test.proportion_ci(confidence_level=level, method="exact")
+    # Twice the smaller tail: the p-value the Clopper-Pearson interval inverts, so "p < 0.05"
+    # and "the 95% interval excludes 1" always agree (scipy's default two-sided p adds up
+    # the outcomes no likelier than k, which differs from it when p0 is not 1/2).
+    central = min(1.0, 2 * min(sps.binom.cdf(k, n, p0), sps.binom.sf(k - 1, n, p0)))
     scale = exposure_old / exposure_new
 
     def to_ratio(p: float) -> float | None:
@@ -157,7 +161,7 @@ def _exact_conditional(old: float, new: float, exposure_old: float, exposure_new
         return None if p >= 1 else float(p / (1 - p) * scale)
 
     result.update(ratio=to_ratio(k / n), low=to_ratio(interval.low),
-                  high=to_ratio(interval.high), p_value=float(test.pvalue))
+                  high=to_ratio(interval.high), p_value=float(central))
     return result
 
 

@@ -146,10 +146,14 @@ def monthly_dispersion(frame: pd.DataFrame, months: list[pd.Period]) -> float:
 def change_test(old: int, new: int, dispersion: float) -> dict[str, Any]:
     """Change, difference, rate ratio with CI, p-value and verdict of `new` against `old`."""
     test = stats.compare_counts(old, new, dispersion=dispersion)
+    verdict = stats.verdict(old, new, test["p_value"])
+    if verdict == stats.TOO_FEW_TO_TEST:
+        # No test is reported: a p-value beside "too few to test" invites the reading the
+        # verdict withholds.
+        test = {key: None for key in test}
     return {"change": stats.percent_change(old, new), "difference": new - old,
             "ratio": test["ratio"], "low": test["low"], "high": test["high"],
-            "p_value": test["p_value"], "verdict": stats.verdict(old, new, test["p_value"]),
-            "method": test["method"]}
+            "p_value": test["p_value"], "verdict": verdict, "method": test["method"]}
 
 
 def change_columns(old: str, new: str) -> list[Column]:

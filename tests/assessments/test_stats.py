@@ -209,3 +209,15 @@ def test_location_quotient():
     assert stats.location_quotient(0, 100, 200, 2_000) == 0.0
     assert stats.location_quotient(5, 0, 200, 2_000) is None
     assert stats.location_quotient(5, 10, 0, 2_000) is None
+
+
+@pytest.mark.parametrize("exposure_new", [0.3, 0.45, 2.5])
+def test_exact_p_value_and_interval_agree_when_exposures_differ(exposure_new):
+    """p < 0.05 exactly when the 95% interval of the rate ratio excludes 1."""
+    for old in range(0, 40, 3):
+        for new in range(0, 40, 2):
+            if old + new == 0:
+                continue
+            result = stats.compare_counts(old, new, exposure_new=exposure_new)
+            low, high = result["low"] or 0.0, result["high"] or math.inf
+            assert (result["p_value"] < 0.05) == (low > 1 or high < 1), (old, new)
