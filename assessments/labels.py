@@ -5,27 +5,11 @@ language); everything a person reads is translated here or in the templates."""
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
+from ingest import labels as ingest_labels
 from ingest import sources
 
 CATEGORIES = {
-    "homicide": gettext_lazy("homicide"),
-    "attempted_murder": gettext_lazy("attempted murder"),
-    "wounding_gbh_with_intent": gettext_lazy("wounding or GBH with intent (section 18)"),
-    "gbh_wounding": gettext_lazy("GBH or wounding without intent (section 20)"),
-    "abh": gettext_lazy("assault occasioning actual bodily harm"),
-    "other_violence_with_injury": gettext_lazy("other violence with injury"),
-    "violence_without_injury": gettext_lazy("violence without injury"),
-    "rape": gettext_lazy("rape"),
-    "sexual_assault": gettext_lazy("sexual assault"),
-    "other_sexual_offences": gettext_lazy("other sexual offences"),
-    "personal_robbery": gettext_lazy("robbery of personal property"),
-    "business_robbery": gettext_lazy("robbery of business property"),
-    "weapon_possession": gettext_lazy("possession of weapons"),
-    "public_order": gettext_lazy("public order offences"),
-    "asb": gettext_lazy("anti-social behaviour"),
-    "other": gettext_lazy("other offences"),
-    "violence_and_sexual_offences": gettext_lazy("violence and sexual offences"),
-    "robbery": gettext_lazy("robbery"),
+    **ingest_labels.CATEGORIES,
     "all": gettext_lazy("all offences in the definition"),
 }
 
@@ -121,6 +105,16 @@ VALUES = {
     "asian": gettext_lazy("Asian"),
     "black": gettext_lazy("Black"),
     "under_25": gettext_lazy("Under 25"),
+    "outcome_22": gettext_lazy("Outcome 22: diversionary, educational or intervention activity"),
+    "admissions_sharp_object": gettext_lazy("Hospital admissions for assault with a sharp "
+                                            "object"),
+    "admissions_sharp_object_under_25": gettext_lazy("Hospital admissions for assault with a "
+                                                     "sharp object, under 25s"),
+    "knife_serious_violence": gettext_lazy("Knife-enabled serious violence"),
+    "knife_serious_violence_under_25": gettext_lazy("Knife-enabled serious violence, victims "
+                                                    "under 25"),
+    "non_domestic_homicide": gettext_lazy("Non-domestic homicide"),
+    "knife_homicide_under_25": gettext_lazy("Non-domestic knife homicide, victims under 25"),
     "knife_or_sharp_object": gettext_lazy("Knife or sharp object"),
     "blunt_object": gettext_lazy("Blunt object"),
     "body_part": gettext_lazy("Body part"),

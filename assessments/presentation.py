@@ -10,6 +10,7 @@ from django.utils.formats import number_format
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
+from ingest import labels as ingest_labels
 from svd_platform.exports import safe_cell
 
 from .computation import disclosure
@@ -19,6 +20,7 @@ from .labels import (
     CATEGORIES,
     FLAGS,
     RULES,
+    VALUES,
     VERDICTS,
     capitalise,
     category,
@@ -99,6 +101,22 @@ COLUMNS = {
     "flag": gettext_lazy("Flag"),
     "rank": gettext_lazy("Rank"),
     "seasonality": gettext_lazy("Seasonality index"),
+    "selected": gettext_lazy("In the definition"),
+    "victim_under_25": gettext_lazy("Victims under 25"),
+    "victim_known": gettext_lazy("Victims of known age"),
+    "victim_share": gettext_lazy("Victims under 25 (%)"),
+    "victim_ci": gettext_lazy("Victims under 25 (%)"),
+    "suspect_under_25": gettext_lazy("Suspects under 25"),
+    "suspect_known": gettext_lazy("Suspects of known age"),
+    "suspect_share": gettext_lazy("Suspects under 25 (%)"),
+    "suspect_ci": gettext_lazy("Suspects under 25 (%)"),
+    "domestic_abuse_percent": gettext_lazy("Domestic abuse (%)"),
+    "knife_percent": gettext_lazy("Knife or sharp instrument (%)"),
+    "sharp": gettext_lazy("Sharp object"),
+    "sharp_percent": gettext_lazy("Sharp object (%)"),
+    "sharp_object": gettext_lazy("Sharp object"),
+    "sharp_object_under_25": gettext_lazy("Sharp object, under 25s"),
+    "all_assault": gettext_lazy("All assaults"),
     **{k: v for k, v in FLAGS.items()},
 }
 
@@ -239,6 +257,10 @@ def label(value, key: str = "category") -> str:
     spec_label = source(text)
     if spec_label != text:
         return spec_label
+    if key == "field" and text in ingest_labels.FIELDS:
+        return ingest_labels.field(text)
+    if key in ("measure", "band") and text in VALUES:
+        return pretty(text)
     if key in ("name", "area_name", "organisation_name", "area", "area_code", "measure",
                "unit", "band", "financial_year", "period_start", "period_end"):
         return text

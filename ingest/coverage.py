@@ -4,9 +4,11 @@ from collections import Counter, defaultdict
 from dataclasses import dataclass
 from datetime import date
 
+from django.utils.translation import gettext as _
+
 from partners.models import Partnership
 
-from . import sources
+from . import labels, sources
 from .models import Extract
 from .selectors import agreements_of, extracts_of
 
@@ -90,11 +92,12 @@ def _state(quarter: Quarter, loaded: set[date], replaced: set[date]) -> str:
 
 
 def _add_quality(counter: Counter, extract: Extract) -> None:
-    counter["rows loaded"] += extract.rows_loaded
-    counter["not placed in an area"] += extract.unplaced
+    # Labels in the reader's language: the counter is made for one page.
+    counter[_("Rows loaded")] += extract.rows_loaded
+    counter[_("Not placed in an area")] += extract.unplaced
     for reason, n in (extract.report.get("unplaced_by_reason") or {}).items():
-        counter[f"not placed: {reason}"] += n
+        counter[_("Not placed: %(reason)s") % {"reason": reason}] += n
     for vintage, n in (extract.report.get("by_lsoa_vintage") or {}).items():
-        counter[f"placed with LSOA {vintage} codes"] += n
+        counter[_("Placed with LSOA %(vintage)s codes") % {"vintage": vintage}] += n
     for field, n in (extract.report.get("missing") or {}).items():
-        counter[f"missing {field}"] += n
+        counter[_("Missing: %(field)s") % {"field": labels.field(field)}] += n

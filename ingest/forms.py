@@ -3,7 +3,7 @@ from django.utils.translation import gettext_lazy as _
 
 from partners.models import Organisation, Partnership
 
-from . import sources
+from . import labels, sources
 from .models import SharingAgreement
 
 
@@ -111,7 +111,7 @@ class MappingForm(forms.Form):
         choices = [("", _("Not in this file")), *[(c, c) for c in columns]]
         for item in proposal:
             self.fields[f"field_{item['field']}"] = forms.ChoiceField(
-                label=item["field"], choices=choices, required=False,
+                label=labels.field(item["field"]), choices=choices, required=False,
                 initial=item["heading"] or "")
 
     def mapping(self) -> dict[str, str]:
