@@ -12,7 +12,7 @@ from . import labels
 from .computation import disclosure
 from .computation import tables as t
 from .computation.tables import Section, Table
-from .presentation import column_label, label, table_title
+from .presentation import TABLES, column_label, label, table_title
 
 PALETTE = ["#1d70b8", "#d4351c", "#00703c", "#f47738", "#4c2c92", "#b58840", "#5694ca",
            "#912b88", "#28a197", "#505a5f"]
@@ -42,7 +42,8 @@ def _figure(fig: go.Figure, title: str) -> dict:
 
 def for_table(section: str, table: Table, whole: Section | None = None) -> dict | None:
     """A chart for the table, or None when a table reads better as a table."""
-    builder = SPECIAL.get((section, table.key), lambda table, whole: _generic(table))
+    builder = SPECIAL.get((section, table.key),
+                          lambda table, whole: _generic(table, section))
     chart = builder(table, whole)
     if chart is not None:
         chart["id"] = f"chart-{table.key}"
@@ -174,10 +175,36 @@ def day_hour(table: Table, whole=None) -> dict | None:
     return _figure(fig, _("Day of week and hour"))
 
 
-def _generic(table: Table) -> dict | None:
-    """A bar chart of the table's main figure by its label, for short tables."""
+def _title(table: Table, section: str) -> str:
+    titled = TABLES.get(f"{section}.{table.key}")
+    return str(titled) if titled else table_title(table.key, table)
+
+
+def _by_year(table: Table, key: str, section: str) -> dict | None:
+    """A line per row across the table's financial-year columns (the core measures)."""
+    years = _years(table)
+    rows = [r for r in table.rows if r.get(key) not in ("all", "total")]
+    if not rows or len(rows) > 12:
+        return None
+    fig = go.Figure([go.Scatter(x=years, y=[_num(r.get(y)) for y in years],
+                                mode="lines+markers",
+                                name=labels.capitalise(label(r.get(key), key)))
+                     for r in rows])
+    title = _title(table, section)
+    fig.update_layout(**_layout(title, yaxis={"rangemode": "tozero"},
+                                xaxis={"title": {"text": _("Financial year")}}))
+    return _figure(fig, title)
+
+
+def _generic(table: Table, section: str = "") -> dict | None:
+    """A bar chart of the table's main figure by its label, for short tables; a line per row
+    for a table of financial years."""
     key = _label_column(table)
-    if key is None or not 1 < len(table.rows) <= 40:
+    if key is None:
+        return None
+    if len(_years(table)) >= 2:
+        return _by_year(table, key, section)
+    if not 1 < len(table.rows) <= 40:
         return None
     value = next((c for c in table.columns if c.kind in (t.RATE, t.PERCENT, t.RATIO)), None)
     value = value or next((c for c in table.columns if c.kind in (t.COUNT, t.MEASURE)), None)
@@ -190,7 +217,7 @@ def _generic(table: Table) -> dict | None:
     error = _error_bars(table, value, rows, ys)
     fig = go.Figure(go.Bar(x=[labels.capitalise(label(r.get(key), key)) for r in rows], y=ys,
                            error_y=error, marker={"color": PALETTE[0]}))
-    title = f"{table_title(table.key, table)}: {column_label(value.key, table.key)}"
+    title = f"{_title(table, section)}: {column_label(value.key, table.key)}"
     fig.update_layout(**_layout(title, yaxis={"title": {
         "text": column_label(value.key, table.key)}}))
     return _figure(fig, title)

@@ -97,7 +97,7 @@ COLUMNS = {
     "resident_percent": gettext_lazy("Residents (%)"),
     "records": gettext_lazy("Records"),
     "level": gettext_lazy("Level"),
-    "area": gettext_lazy("Area code"),
+    "area": gettext_lazy("Area"),
     "flag": gettext_lazy("Flag"),
     "rank": gettext_lazy("Rank"),
     "seasonality": gettext_lazy("Seasonality index"),
