@@ -5,8 +5,9 @@ from pathlib import Path
 
 from django.contrib import messages
 from django.core.exceptions import PermissionDenied, ValidationError
-from django.http import FileResponse, Http404, HttpResponse
+from django.http import FileResponse, Http404, HttpResponse, JsonResponse
 from django.shortcuts import redirect, render
+from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
@@ -100,10 +101,19 @@ def _receive_all(request, partnership, form, files):
     if form.errors:
         return None
     if len(created) == 1:
-        return redirect("extract", slug=partnership.slug, uuid=created[0].uuid)
+        return _go(request, reverse("extract", kwargs={"slug": partnership.slug,
+                                                       "uuid": created[0].uuid}))
     messages.success(request, _("%(n)d files received. They are checked and loaded one after "
                                 "another.") % {"n": len(created)})
-    return redirect("extracts", slug=partnership.slug)
+    return _go(request, reverse("extracts", kwargs={"slug": partnership.slug}))
+
+
+def _go(request, url: str):
+    """A redirect; to the upload script, the address to go to. Its request would follow a
+    redirect itself and use up the one-time message before the browser got there."""
+    if request.headers.get("X-Requested-With") == "XMLHttpRequest":
+        return JsonResponse({"redirect": url})
+    return redirect(url)
 
 
 def choices_allow(user, partnership, organisation) -> bool:

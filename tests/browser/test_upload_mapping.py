@@ -73,3 +73,42 @@ def test_upload_match_columns_watch_progress_and_read_the_report(
     assert PoliceOccurrence.objects.filter(extract=extract).count() == extract.rows_loaded
     assert ColumnMapping.objects.filter(name="Dorset Police Niche export").exists()
     assert str(extract.rows_loaded) in tab.inner_text("[data-testid=validation]")
+
+
+def test_several_files_then_a_refused_upload_shown_in_place(tab, site, bcp_data, tmp_path):
+    """Two files at once land on the data list with the confirmation; a file the form
+    refuses shows its error in place, with the upload box built again and the error summary
+    focused, and its link going to the file input."""
+    header = ("Crime ID,Month,Reported by,Falls within,Longitude,Latitude,Location,"
+              "LSOA code,LSOA name,Crime type,Last outcome category,Context\n")
+    lsoa = bcp_data["lsoa_code"].iloc[0] if "lsoa_code" in bcp_data else "E01015236"
+    files = []
+    for month in ("2023-04", "2023-05"):
+        path = tmp_path / f"{month}-dorset-street.csv"
+        path.write_text(header + "".join(
+            f"{month}{i:058x},{month},Dorset Police,Dorset Police,-1.9,50.7,On or near X,"
+            f"{lsoa},Bournemouth 001A,Robbery,Under investigation,\n" for i in range(3)))
+        files.append(str(path))
+    login(tab, site, "analyst")
+    tab.goto(f"{site}/p/bcp-csp/data/upload/")
+    tab.select_option("#id_organisation", label="Dorset Police")
+    tab.select_option("#id_source_key", "police_uk_street")
+    tab.set_input_files("input[type=file][name=files]", files)
+    with tab.expect_navigation(url="**/data/", wait_until="load"):
+        tab.locator("main form button[type=submit]").click()
+    assert "2 files received" in tab.inner_text("main")
+    check_page(tab, label="two-files")
+
+    tab.goto(f"{site}/p/bcp-csp/data/upload/")
+    tab.select_option("#id_organisation", label="Dorset Police")
+    tab.select_option("#id_source_key", "istv")  # no agreement covers it
+    tab.set_input_files("input[type=file][name=files]", files[0])
+    tab.locator("main form button[type=submit]").click()
+    summary = tab.locator(".govuk-error-summary")
+    summary.wait_for()
+    assert "agreement" in summary.inner_text().lower()
+    assert tab.evaluate("document.activeElement.closest('.govuk-error-summary') !== null")
+    assert tab.get_attribute(".govuk-error-summary__list a", "href") == "#id_files"
+    assert tab.locator("#id_files-error").count() == 1
+    assert tab.locator(".govuk-drop-zone, .govuk-file-upload-button").count() >= 1
+    check_page(tab, label="refused-in-place")
