@@ -84,9 +84,16 @@ class UploadForm(forms.Form):
 
     def __init__(self, *args, organisations=None, source_choices=None, **kwargs):
         super().__init__(*args, **kwargs)
-        self.fields["organisation"].queryset = organisations
-        self.fields["organisation"].label_from_instance = lambda org: org.name
+        field = self.fields["organisation"]
+        field.queryset = organisations
+        field.label_from_instance = lambda org: org.name
         self.fields["source_key"].choices = source_choices
+        if organisations is not None and len(organisations) == 1:
+            # A data provider supplies for one organisation: it is chosen for them.
+            field.initial = organisations[0].pk
+            field.empty_label = None
+        if not any(sources.source(key).reference for key, _label in source_choices or []):
+            field.help_text = ""  # no reference data to upload here: no organisation to skip
 
     def clean(self):
         data = super().clean()

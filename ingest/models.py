@@ -48,6 +48,12 @@ class SharingAgreement(models.Model):
         day = on or timezone.localdate()
         return self.starts_on <= day and (self.ends_on is None or day <= self.ends_on)
 
+    @property
+    def review_overdue(self) -> bool:
+        """Its review date has passed: it still stands (data may be shared under it), but
+        the parties should review it."""
+        return self.review_on is not None and self.review_on < timezone.localdate()
+
     def audit_partnership_id(self):
         return None
 

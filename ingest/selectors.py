@@ -35,6 +35,14 @@ def upload_choices(user, partnership: Partnership) -> dict:
     organisations = access.organisations_for_upload(user, partnership)
     loadable = {key for key in source_keys() if key in LOADERS} | set(LOOKUP_SOURCES)
     can_reference = access.has_perm(user, Perm.UPLOAD_FOR_PARTNERSHIP, partnership)
+    if not can_reference:
+        # A data provider, who cannot record agreements: open data, and what an agreement in
+        # force lets their organisation share with this partnership.
+        shared = {key for agreement in agreements_of(partnership)
+                  .filter(organisation__in=organisations)
+                  if agreement.in_force() for key in agreement.sources}
+        loadable = {key for key in loadable
+                    if key in shared or sources.SOURCES[key].open_data}
     choices = [(key, spec.label) for key, spec in sources.SOURCES.items()
                if key in loadable and (can_reference or not spec.reference)]
     return {"organisations": organisations, "sources": choices}

@@ -5,6 +5,7 @@ from pathlib import Path
 
 from django.contrib import messages
 from django.core.exceptions import PermissionDenied, ValidationError
+from django.db.models import Max
 from django.http import FileResponse, Http404, HttpResponse, JsonResponse
 from django.shortcuts import redirect, render
 from django.urls import reverse
@@ -151,10 +152,14 @@ def data_coverage(request, partnership):
     from .coverage import coverage, financial_year
 
     latest = financial_year(timezone.localdate())
+    # By default the three years up to the latest with data, not the current (empty) one.
+    newest = (selectors.extracts_of(partnership).filter(status=Extract.Status.LOADED)
+              .aggregate(end=Max("period_end"))["end"])
+    default = min(latest, financial_year(newest)) if newest else latest
     try:
-        last_fy = int(request.GET.get("year", latest))
+        last_fy = int(request.GET.get("year", default))
     except ValueError:
-        last_fy = latest
+        last_fy = default
     last_fy = max(2000, min(latest, last_fy))
     return render(request, "ingest/coverage.html", {
         **coverage(partnership, last_fy=last_fy, years=3), "last_fy": last_fy,

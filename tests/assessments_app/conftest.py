@@ -34,7 +34,8 @@ def add_extract(partnership, organisation, source="police_occurrences", name="x.
         period_start=date(2019, 4, 1), period_end=date(2024, 3, 31))
 
 
-def add_occurrences(partnership, counts=COUNTS, extract=None, *, knife_every=3):
+def add_occurrences(partnership, counts=COUNTS, extract=None, *, knife_every=3,
+                    local_authority=BCP):
     organisation = police_org(partnership)
     extract = extract or add_extract(partnership, organisation)
     rows, n = [], 0
@@ -49,7 +50,8 @@ def add_occurrences(partnership, counts=COUNTS, extract=None, *, knife_every=3):
                     committed_date=date(year, 6, 1 + i % 28), committed_time=f"{i % 24:02d}:00",
                     recorded_date=date(year, 6, 1 + i % 28), financial_year=YEARS[year_index],
                     offence_code=CODES[category], category=category, lsoa_code=lsoa,
-                    lsoa_vintage=2011, ward_code=ward_code, local_authority_code=BCP,
+                    lsoa_vintage=2011, ward_code=ward_code,
+                    local_authority_code=local_authority,
                     public_place=i % 2 == 0, knife=i % knife_every == 0,
                     domestic_abuse=i % 5 == 0, victim_age=15 + i % 40,
                     victim_sex="female" if i % 2 else "male",

@@ -245,3 +245,19 @@ def test_uploader_chooses_the_sheet_of_a_workbook(as_user, world, police,
     assert extract.status == Extract.Status.LOADED and extract.rows_loaded == 5
     assert as_user(world.users["board_member"]).get(
         url("extract_sheet", world, uuid=extract.uuid)).status_code == 403
+
+
+def test_data_provider_is_offered_what_their_agreements_cover(as_user, world):
+    """A data provider cannot record agreements: the kinds of data offered are open data and
+    what an agreement in force lets their organisation share; their organisation is chosen."""
+    own = world.home_seat.organisation
+    services.agreement_add(reference="OWN-ISA", organisation=own, partnerships=[world.home],
+                           source_keys=["indicator"], lawful_basis="s17a",
+                           starts_on=date.today() - timedelta(days=1),
+                           review_on=date.today() - timedelta(days=1))
+    page = as_user(world.users["data_provider"]).get(url("upload", world)).content.decode()
+    assert 'value="indicator"' in page and 'value="police_uk_street"' in page
+    assert 'value="istv"' not in page and 'value="police_occurrences"' not in page
+    assert f'value="{own.pk}" selected' in page
+    agreements = as_user(world.users["analyst"]).get(url("agreements", world)).content.decode()
+    assert 'data-testid="review-overdue"' in agreements

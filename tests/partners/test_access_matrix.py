@@ -77,7 +77,8 @@ def _assessment_objects(partnership):
     from assessments import services as assessments
     from tests.assessments_app.conftest import add_occurrences
 
-    add_occurrences(partnership, {"rape": [10, 12, 9, 14, 20]})
+    add_occurrences(partnership, {"rape": [10, 12, 9, 14, 20]},
+                    local_authority=partnership.local_authority_codes[0])
     definition = assessments.definition_create(partnership=partnership, name="Matrix",
                                                financial_year="2023/24",
                                                rules={"categories": ["rape"]})
