@@ -90,7 +90,8 @@ def small_numbers(item: dict, language: str) -> str:
     with override(language):
         subject = item["params"].get("category")
         if subject:
-            return _("Figures for %(category)s in %(year)s are too small to publish.") % {
+            return _("Figures for %(category)s in %(year)s are not published: they are small, "
+                     "or would let small numbers be worked out.") % {
                 "category": labels.category(subject), "year": item["params"].get("year", "")}
         return _("This finding rests on numbers too small to publish.")
 

@@ -297,7 +297,7 @@ TABLES = {
     "areas_beat": gettext_lazy("Police beats"),
     "funnel_points": gettext_lazy("Wards and neighbourhoods on the funnel plot"),
     "funnel_curve": gettext_lazy("Funnel plot control limits"),
-    "top_areas": gettext_lazy("The ten wards with most offences"),
+    "top_areas": gettext_lazy("The wards with most offences (up to ten)"),
     "deprivation": gettext_lazy("By deprivation decile"),
     "by_month_of_year": gettext_lazy("Seasonality: offences by month of the year"),
     "day_hour": gettext_lazy("Day of week and hour"),

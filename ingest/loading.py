@@ -4,12 +4,14 @@ area, superseding older rows, row errors and the validation report."""
 
 import dataclasses
 import datetime as dt
+from collections import defaultdict
 from contextlib import contextmanager
 
 import numpy as np
 import pandas as pd
 from django.conf import settings
 from django.db import DEFAULT_DB_ALIAS, connection, connections, models
+from django.db.models import Count
 from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy as _lazy
@@ -295,11 +297,15 @@ def supersede(extract: Extract, loader: Loader, start, end, keep: pd.DataFrame) 
             return 0
         rows = rows.filter(**_within(loader, start, end))
     batches = _matching(rows, keep, loader.replace_keys) if loader.replace_keys else [rows]
-    affected, replaced = set(), 0
+    by_extract: dict[int, int] = defaultdict(int)
     for batch in batches:
-        affected.update(batch.values_list("extract_id", flat=True).distinct())
-        replaced += batch.delete()[0]
-    candidates = older.filter(pk__in=affected)
+        for extract_id, n in (batch.order_by().values_list("extract_id")
+                              .annotate(n=Count("pk"))):
+            by_extract[extract_id] += n
+        batch.delete()
+    replaced = sum(by_extract.values())
+    _note_replaced(extract, older.filter(pk__in=by_extract), by_extract)
+    candidates = older.filter(pk__in=by_extract)
     if loader.date_column:
         candidates = candidates | older.filter(period_start__lte=end, period_end__gte=start)
     every_model = LOADERS[extract.source].models
@@ -308,6 +314,22 @@ def supersede(extract: Extract, loader: Loader, start, end, keep: pd.DataFrame) 
             old.status, old.superseded_by = Extract.Status.SUPERSEDED, extract
             old.save(update_fields=["status", "superseded_by"])
     return replaced
+
+
+def _note_replaced(extract: Extract, olders, by_extract: dict[int, int]) -> None:
+    """On each older extract, which newer one replaced how many of its rows (its page says
+    so, and how many remain); on the new one, which it replaced."""
+    replaced = []
+    for old in olders:
+        entry = {"uuid": str(extract.uuid), "filename": extract.filename,
+                 "rows": by_extract[old.pk], "on": timezone.localdate().isoformat()}
+        old.report = {**(old.report or {}),
+                      "replaced_by": [*(old.report or {}).get("replaced_by", []), entry]}
+        old.save(update_fields=["report"])
+        replaced.append({"uuid": str(old.uuid), "filename": old.filename,
+                         "rows": by_extract[old.pk]})
+    if replaced:
+        extract.report["replaced"] = replaced
 
 
 def _within(loader: Loader, start, end) -> dict:

@@ -133,7 +133,9 @@ def extract(request, partnership, uuid):
         "values_visible": access.row_values_visible(request.user, partnership,
                                                     item.organisation),
         "earlier": selectors.extracts_of(partnership).filter(
-            uuid=item.report.get("earlier") or None).first()})
+            uuid=item.report.get("earlier") or None).first(),
+        "rows_remaining": max(0, item.rows_loaded - sum(
+            r["rows"] for r in item.report.get("replaced_by", [])))})
     if partial and not item.is_working:
         response["HX-Refresh"] = "true"  # show the whole validation report
     return response

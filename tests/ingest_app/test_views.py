@@ -131,6 +131,12 @@ def test_new_extract_for_same_month_supersedes_in_one_step(
     old, new = Extract.objects.order_by("created_at")
     assert old.status == Extract.Status.SUPERSEDED and old.superseded_by == new
     assert StreetCrime.objects.count() == 3
+    # Each page says what happened: which extract replaced how many rows, what remains.
+    assert old.report["replaced_by"][0]["rows"] == 5
+    assert new.report["replaced"] == [{"uuid": str(old.uuid), "filename": old.filename,
+                                       "rows": 5}]
+    page = client.get(url("extract", world, uuid=old.uuid)).content.decode()
+    assert "5 rows by 2023-04-street.csv" in page and "0 of its rows are still in use" in page
 
 
 def test_error_rows_download_is_safe_against_formulas(as_user, world, police,
