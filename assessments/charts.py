@@ -191,8 +191,8 @@ def _by_year(table: Table, key: str, section: str) -> dict | None:
                                 name=labels.capitalise(label(r.get(key), key)))
                      for r in rows])
     title = _title(table, section)
-    fig.update_layout(**_layout(title, yaxis={"rangemode": "tozero"},
-                                xaxis={"title": {"text": _("Financial year")}}))
+    # No axis title: the years say what they are, and the legend sits below the axis.
+    fig.update_layout(**_layout(title, yaxis={"rangemode": "tozero"}))
     return _figure(fig, title)
 
 

@@ -34,6 +34,10 @@ def extract(world) -> Extract:
 
 @pytest.fixture
 def queued(world) -> Assessment:
+    from tests.assessments_app.conftest import add_occurrences
+
+    add_occurrences(world.home, {"rape": [3, 4, 5, 6, 7]},
+                    local_authority=world.home.local_authority_codes[0])
     definition = assessments.definition_from_preset(
         partnership=world.home, financial_year="2023/24", key="home_office_serious_violence")
     return assessments.assessment_start(partnership=world.home, financial_year="2023/24",
