@@ -6,9 +6,12 @@ function drawCharts(root) {
   if (!window.Plotly) return;
   for (const element of root.querySelectorAll("[data-chart]")) {
     if (element.classList.contains("js-plotly-plot")) continue; // drawn already
-    const data = document.getElementById(element.dataset.chart);
-    if (!data) continue;
-    const figure = JSON.parse(data.textContent);
+    // The figure comes in a JSON data block beside the chart, or (in a part of the page that
+    // htmx replaces, which drops script elements) in the element's data-chart-data.
+    const block = document.getElementById(element.dataset.chart);
+    const raw = element.dataset.chartData || (block && block.textContent);
+    if (!raw) continue;
+    const figure = JSON.parse(raw);
     window.Plotly.newPlot(element, figure.data || [], figure.layout || {}, {
       responsive: true,
       // The mode bar's buttons would be focusable inside a chart that assistive technology
