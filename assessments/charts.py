@@ -87,14 +87,22 @@ def monthly(table: Table, whole=None) -> dict | None:
     return _figure(fig, _("Offences by month"))
 
 
+SEASONALITY_MIN_COUNT = 60  # offences in the year: five a month on average
+
+
 def seasonality(table: Table, whole=None) -> dict | None:
     """Each category's seasonality index by month of the year (1 = an average month)."""
     from django.utils.dates import MONTHS_3
 
+    # A category with a few offences a year swings from 0 to 12 times the average month and
+    # flattens every other line: it stays in the table, not on the chart.
+    year_counts = {row.get("category"): _num(row.get("count")) or 0 for row in table.rows
+                   if row.get("month") == "all"}
     series: dict[str, tuple[list, list]] = {}
     for row in table.rows:
         month = row.get("month")
-        if row.get("category") == "all" or not isinstance(month, int):
+        if (row.get("category") == "all" or not isinstance(month, int)
+                or year_counts.get(row.get("category"), 0) < SEASONALITY_MIN_COUNT):
             continue
         xs, ys = series.setdefault(str(row.get("category")), ([], []))
         xs.append(str(MONTHS_3[month]).capitalize())
@@ -104,7 +112,7 @@ def seasonality(table: Table, whole=None) -> dict | None:
     fig = go.Figure([go.Scatter(x=xs, y=ys, mode="lines+markers", name=_name(key))
                      for key, (xs, ys) in series.items()])
     fig.update_layout(**_layout(_("Seasonality by month (1 = an average month)"),
-                                yaxis={"rangemode": "tozero"}))
+                                yaxis={"rangemode": "tozero"}, showlegend=True))
     return _figure(fig, _("Seasonality by month (1 = an average month)"))
 
 
@@ -161,13 +169,22 @@ def day_hour(table: Table, whole=None) -> dict | None:
              if isinstance(d, int) and isinstance(h, int) and 0 <= d < 7 and 0 <= h < 24]
     if not cells:
         return None
+    shown = [(d, h, c) for d, h, c in cells if c is not None]
+    hidden = [(d, h) for d, h, c in cells if c is None]  # suppressed: grey, not "zero"
     fig = go.Figure(go.Scatter(
-        x=[h for _d, h, _c in cells], y=[days[d] for d, _h, _c in cells], mode="markers",
-        marker={"symbol": "square", "size": 22, "color": [c or 0 for _d, _h, c in cells],
+        x=[h for _d, h, _c in shown], y=[days[d] for d, _h, _c in shown], mode="markers",
+        name=_("Offences"),
+        marker={"symbol": "square", "size": 22, "color": [c for _d, _h, c in shown],
                 "colorscale": "Blues", "showscale": False,
                 "line": {"width": 1, "color": "#ffffff"}},
-        text=[str(c) if c is not None else "–" for _d, _h, c in cells],
+        text=[str(c) for _d, _h, c in shown],
         hovertemplate="%{y} %{x}:00: %{text}<extra></extra>"))
+    if hidden:
+        fig.add_trace(go.Scatter(
+            x=[h for _d, h in hidden], y=[days[d] for d, _h in hidden], mode="markers",
+            name=_("Not published (small numbers)"),
+            marker={"symbol": "square-open", "size": 18, "color": "#505a5f"},
+            hovertemplate="%{y} %{x}:00: " + _("not published") + "<extra></extra>"))
     fig.update_layout(**_layout(_("Day of week and hour"),
                                 xaxis={"title": {"text": _("Hour")}, "dtick": 2,
                                        "range": [-0.5, 23.5]},
@@ -210,9 +227,14 @@ def _generic(table: Table, section: str = "") -> dict | None:
     value = value or next((c for c in table.columns if c.kind in (t.COUNT, t.MEASURE)), None)
     if value is None:
         return None
-    rows = [r for r in table.rows if r.get(key) not in ("all", "total")]
+    # Totals (the "all" row, and sums such as "under 25" beside the age bands it adds up)
+    # are not bars beside their parts; rows with no value ("unknown" has no share) neither.
+    totals = {total for total, _parts in table.row_sums}
+    rows = [r for i, r in enumerate(table.rows)
+            if r.get(key) not in ("all", "total") and i not in totals
+            and _num(r.get(value.key)) is not None]
     ys = [_num(r.get(value.key)) for r in rows]
-    if all(y is None or y == 0 for y in ys):
+    if not rows or all(y is None or y == 0 for y in ys):
         return None  # nothing to draw: an empty chart says less than the table
     error = _error_bars(table, value, rows, ys)
     fig = go.Figure(go.Bar(x=[labels.capitalise(label(r.get(key), key)) for r in rows], y=ys,

@@ -449,8 +449,14 @@ def csv_bytes(table: Table) -> bytes:
 def _csv_value(value, kind, key="category"):
     if value is None:
         return ""
-    if kind in (t.LABEL, t.TEXT, t.VERDICT) and isinstance(value, str):
+    if kind == t.LABEL and isinstance(value, str):
+        return capitalise(label(value, key))  # as the page's tables show it
+    if kind in (t.TEXT, t.VERDICT) and isinstance(value, str):
         return label(value, key)
+    if isinstance(value, float):
+        # Whole numbers as such (a population of 1656, not 1656.0); others to six decimal
+        # places, without the binary noise of 6678.880000000001.
+        return int(value) if value.is_integer() else round(value, 6)
     return value
 
 

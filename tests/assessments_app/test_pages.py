@@ -59,17 +59,17 @@ def test_scrutiny_sees_small_counts_suppressed_and_analysts_see_them(client, wor
     as_role(client, world, Role.ANALYST)
     analyst = client.get(url("assessment_csv", assessment, section="volumes", table=table))
     rows = list(csv.reader(io.StringIO(analyst.content.decode("utf-8-sig"))))
-    homicide = next(r for r in rows if r[0] == "homicide")
+    homicide = next(r for r in rows if r[0] == "Homicide")
     assert homicide[1:6] == ["1", "0", "2", "1", "3"]
     client.logout()
     as_role(client, world, Role.SCRUTINY_MEMBER)
     scrutiny = client.get(url("assessment_csv", assessment, section="volumes", table=table))
     rows = list(csv.reader(io.StringIO(scrutiny.content.decode("utf-8-sig"))))
-    homicide = next(r for r in rows if r[0] == "homicide")
+    homicide = next(r for r in rows if r[0] == "Homicide")
     assert homicide[1:6] == ["<5", "0", "<5", "<5", "<5"]
     # Secondary suppression: the total minus the visible categories must not give homicide.
-    total = next(r for r in rows if r[0] == "all offences in the definition")
-    others = [r for r in rows[1:] if r[0] not in ("homicide", total[0])]
+    total = next(r for r in rows if r[0] == "All offences in the definition")
+    others = [r for r in rows[1:] if r[0] not in ("Homicide", total[0])]
     assert "[c]" in [r[5] for r in others] or total[5] == "[c]"
     page = client.get(url("assessment", assessment))
     assert b"suppression-notice" in page.content
