@@ -472,7 +472,8 @@ def select(inputs: Inputs, rules: dict) -> Selection:
         evaluability[source] = _evaluability(rules, found)
         excluded += _excluded(source, reasons, _weights(source, frame))
     return Selection(**frames, evaluability=evaluability,
-                     excluded=pd.DataFrame(excluded, columns=["source", "reason", "count"]))
+                     excluded=pd.DataFrame(excluded, columns=["source", "reason", "count"]),
+                     categories=tuple(rules.get("categories") or ()))
 
 
 def _weights(source: str, frame: pd.DataFrame) -> np.ndarray:

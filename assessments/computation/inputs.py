@@ -163,6 +163,8 @@ class Selection:
     # "age_over_limit", "age_missing", "not_public_place", "flag_not_set", ...): columns
     # source, reason, count (all five years).
     excluded: pd.DataFrame
+    # The categories the definition names: each has a row in the volumes, zero or not.
+    categories: tuple[str, ...] = ()
 
     def partly_applied(self, source: str) -> bool:
         return any(s in (PARTLY, NOT_EVALUABLE)

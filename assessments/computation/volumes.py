@@ -183,7 +183,9 @@ def compute(inputs: Inputs, selection: Selection) -> Section:
     frame, coarse = counted_records(section, selection)
     if frame is None:
         return section
-    by_category = section.add(_by_category(frame, inputs))
+    # Coarse (data.police.uk) categories are not the definition's: no zero rows for those.
+    by_category = section.add(_by_category(frame, inputs,
+                                           () if coarse else selection.categories))
     if not coarse:
         excluded = _non_recent_in_years(selection.police, inputs.years)
         by_category.notes.append({"key": "non_recent_excluded", "params": {"count": excluded}})
@@ -198,11 +200,17 @@ def compute(inputs: Inputs, selection: Selection) -> Section:
     return section
 
 
-def _by_category(frame: pd.DataFrame, inputs: Inputs) -> Table:
+def _by_category(frame: pd.DataFrame, inputs: Inputs,
+                 selection_categories: tuple[str, ...] = ()) -> Table:
     years, year = inputs.years, inputs.financial_year
     counts = pd.crosstab(frame["category"], frame["financial_year"])
     counts = counts.reindex(columns=years, fill_value=0)
-    counts = counts.loc[ordered(counts.index[counts.sum(axis=1) > 0])]
+    # The definition's categories all have a row (a category with none recorded is a
+    # finding, not a gap); others only where they have records.
+    named = [c for c in selection_categories if c not in counts.index]
+    counts = pd.concat([counts, pd.DataFrame(0, index=named, columns=years)])
+    counts = counts.loc[ordered(counts.index[(counts.sum(axis=1) > 0)
+                                             | counts.index.isin(selection_categories)])]
     this_year = frame[frame["financial_year"] == year]
     months = months_of_year(year, inputs.data_until, complete=True)
     rows = [_category_row(c, counts.loc[c], this_year[this_year["category"] == c], years,

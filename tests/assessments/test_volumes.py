@@ -71,6 +71,19 @@ def test_categories_with_no_records_in_the_five_years_are_left_out():
     assert [r["category"] for r in table.rows] == ["rape", "all"]
 
 
+def test_categories_the_definition_names_have_a_row_even_with_no_records():
+    """A category of the definition with none recorded is shown as 0, not left out."""
+    import dataclasses
+
+    police = police_rows(3, category="rape")
+    inputs = inputs_with(police=police)
+    selection = dataclasses.replace(selection_of(inputs), categories=("rape", "homicide"))
+    table = volumes.compute(inputs, selection).tables["by_category"]
+    assert [r["category"] for r in table.rows] == ["homicide", "rape", "all"]
+    homicide = row(table, "homicide")
+    assert homicide["2023/24"] == 0 and homicide["verdict"] == "no_change"
+
+
 def test_overdispersed_months_use_the_quasi_poisson_test():
     # 60 offences all in one month of 2023/24: mean 5, chi2 = (55^2 + 11 * 5^2) / 5 = 660,
     # dispersion 660 / 11 = 60. 30 -> 60 is significant as Poisson counts (exact test) but
