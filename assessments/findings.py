@@ -5,7 +5,7 @@ small numbers never shown to audiences that must not see them."""
 from django.urls import reverse
 from django.utils.formats import number_format
 from django.utils.translation import gettext as _
-from django.utils.translation import override
+from django.utils.translation import ngettext, override
 
 from . import labels
 from .computation import disclosure
@@ -64,9 +64,53 @@ def _key(item: dict) -> str:
     return f"{family}:{subject}" if subject else family
 
 
+# Findings whose noun follows a count ("1 offence", "2 offences"): the count's parameter and
+# the sentence's singular and plural, the plural being the computation's template.
+PLURALS = {
+    "change_none": ("count", lambda n: ngettext(
+        "Police recorded %(category)s: unchanged between %(previous_year)s and %(year)s at "
+        "%(count)s offence.",
+        "Police recorded %(category)s: unchanged between %(previous_year)s and %(year)s at "
+        "%(count)s offences.", n)),
+    "change_too_few": ("previous", lambda n: ngettext(
+        "Police recorded %(category)s: %(previous)s offence in %(previous_year)s and "
+        "%(count)s in %(year)s, too few to say whether the change is real.",
+        "Police recorded %(category)s: %(previous)s offences in %(previous_year)s and "
+        "%(count)s in %(year)s, too few to say whether the change is real.", n)),
+    "change_new": ("count", lambda n: ngettext(
+        "Police recorded %(category)s: %(count)s offence in %(year)s and none in "
+        "%(previous_year)s.",
+        "Police recorded %(category)s: %(count)s offences in %(year)s and none in "
+        "%(previous_year)s.", n)),
+    "peak": ("peak", lambda n: ngettext(
+        "Police recorded %(category)s peaked over the five years in %(peak_year)s at "
+        "%(peak)s offence; there were %(count)s in %(year)s.",
+        "Police recorded %(category)s peaked over the five years in %(peak_year)s at "
+        "%(peak)s offences; there were %(count)s in %(year)s.", n)),
+    "most_common": ("count", lambda n: ngettext(
+        "The most common serious violence category in %(year)s was %(category)s, with "
+        "%(count)s offence (%(share)s%% of the total).",
+        "The most common serious violence category in %(year)s was %(category)s, with "
+        "%(count)s offences (%(share)s%% of the total).", n)),
+    "non_recent": ("count", lambda n: ngettext(
+        "%(count)s offence recorded during %(year)s had been committed a year or more "
+        "earlier; it is counted apart from the year's figures.",
+        "%(count)s offences recorded during %(year)s had been committed a year or more "
+        "earlier; they are counted apart from the year's figures.", n)),
+}
+
+
+def _template(item: dict) -> str:
+    plural = PLURALS.get(item["key"])
+    count = item["params"].get(plural[0]) if plural else None
+    if isinstance(count, int | float) and not isinstance(count, bool):
+        return plural[1](int(count))
+    return _(item["template"])
+
+
 def render(item: dict, language: str) -> str:
     with override(language):
-        template = _(item["template"])
+        template = _template(item)
         params = {name: _param(name, value) for name, value in item["params"].items()}
         try:
             return template % params

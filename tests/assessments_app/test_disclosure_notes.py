@@ -73,3 +73,23 @@ def test_small_note_count_is_still_shown_as_primary():
     data["tables"]["other"]["notes"][0]["params"]["count"] = 3
     shown = presentation.protected(data, "scrutiny", 5)
     assert params(shown.tables["other"].notes)["no_committed_time"]["count"] == "<5"
+
+
+def test_findings_agree_with_their_count():
+    """'at 1 offence', 'at 2 offences'; each plural sentence is the computation's template."""
+    from django.utils.translation import override
+
+    from assessments import findings
+    from assessments.computation.findings import TEMPLATES, finding
+
+    with override("en"):
+        for key, (_param, sentence) in findings.PLURALS.items():
+            assert sentence(2) == TEMPLATES[key], key
+    params = {"category": "homicide", "previous_year": "2022/23", "year": "2023/24"}
+    one = finding("change_none", params | {"count": 1}, {})
+    two = finding("change_none", params | {"count": 2}, {})
+    assert findings.render(one, "en").endswith("at 1 offence.")
+    assert findings.render(two, "en").endswith("at 2 offences.")
+    recent = finding("non_recent", {"count": 1, "year": "2023/24"}, {})
+    assert "1 offence recorded" in findings.render(recent, "en")
+    assert "it is counted apart" in findings.render(recent, "en")
