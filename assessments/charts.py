@@ -152,11 +152,12 @@ def funnel(table: Table, whole: Section | None) -> dict | None:
         mode="markers", name=_("Areas"), marker={"color": "#1d70b8", "size": 8},
         text=[str(r.get("name") or r.get(label_key)) for r in points],
         hovertemplate="%{text}: %{y:.2f}<extra></extra>"))
-    fig.update_layout(**_layout(_("Funnel plot: rate per 1,000 by population"),
-                                xaxis={"title": {"text": _("Population")}},
+    title = (_("Funnel plot of wards: rate per 1,000 by population") if level == "ward"
+             else _("Funnel plot of LSOAs: rate per 1,000 by population"))
+    fig.update_layout(**_layout(title, xaxis={"title": {"text": _("Population")}},
                                 yaxis={"title": {"text": _("Rate per 1,000")},
                                        "rangemode": "tozero"}))
-    return _figure(fig, _("Funnel plot: rate per 1,000 by population"))
+    return _figure(fig, title)
 
 
 def day_hour(table: Table, whole=None) -> dict | None:

@@ -295,7 +295,8 @@ TABLES = {
     "areas_ward": gettext_lazy("Wards"),
     "areas_local_authority": gettext_lazy("Local authorities"),
     "areas_beat": gettext_lazy("Police beats"),
-    "funnel_points": gettext_lazy("Wards and neighbourhoods on the funnel plot"),
+    "funnel_points": gettext_lazy("Wards and LSOAs against the partnership's rate (the funnel "
+                                  "plot draws the wards)"),
     "funnel_curve": gettext_lazy("Funnel plot control limits"),
     "top_areas": gettext_lazy("The wards with most offences (up to ten)"),
     "deprivation": gettext_lazy("By deprivation decile"),
