@@ -12,7 +12,7 @@ from . import labels
 from .computation import disclosure
 from .computation import tables as t
 from .computation.tables import Section, Table
-from .presentation import TABLES, column_label, label, table_title
+from .presentation import column_label, label, table_title
 
 PALETTE = ["#1d70b8", "#d4351c", "#00703c", "#f47738", "#4c2c92", "#b58840", "#5694ca",
            "#912b88", "#28a197", "#505a5f"]
@@ -193,11 +193,6 @@ def day_hour(table: Table, whole=None) -> dict | None:
     return _figure(fig, _("Day of week and hour"))
 
 
-def _title(table: Table, section: str) -> str:
-    titled = TABLES.get(f"{section}.{table.key}")
-    return str(titled) if titled else table_title(table.key, table)
-
-
 def _by_year(table: Table, key: str, section: str) -> dict | None:
     """A line per row across the table's financial-year columns (the core measures)."""
     years = _years(table)
@@ -208,7 +203,7 @@ def _by_year(table: Table, key: str, section: str) -> dict | None:
                                 mode="lines+markers",
                                 name=labels.capitalise(label(r.get(key), key)))
                      for r in rows])
-    title = _title(table, section)
+    title = table_title(table.key, table, section)
     # No axis title: the years say what they are, and the legend sits below the axis.
     fig.update_layout(**_layout(title, yaxis={"rangemode": "tozero"}))
     return _figure(fig, title)
@@ -240,7 +235,7 @@ def _generic(table: Table, section: str = "") -> dict | None:
     error = _error_bars(table, value, rows, ys)
     fig = go.Figure(go.Bar(x=[labels.capitalise(label(r.get(key), key)) for r in rows], y=ys,
                            error_y=error, marker={"color": PALETTE[0]}))
-    title = f"{_title(table, section)}: {column_label(value.key, table.key)}"
+    title = f"{table_title(table.key, table, section)}: {column_label(value.key, table.key)}"
     fig.update_layout(**_layout(title, yaxis={"title": {
         "text": column_label(value.key, table.key)}}))
     return _figure(fig, title)

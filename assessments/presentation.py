@@ -328,7 +328,10 @@ TABLES = {
 }
 
 
-def table_title(key: str, table: Table | None = None) -> str:
+def table_title(key: str, table: Table | None = None, section: str = "") -> str:
+    """The table's title; a section may name its own ("rates.by_category")."""
+    if f"{section}.{key}" in TABLES:
+        return str(TABLES[f"{section}.{key}"])
     if key in TABLES:
         return str(TABLES[key])
     if key.startswith("harm_"):
@@ -341,12 +344,10 @@ def table_title(key: str, table: Table | None = None) -> str:
 
 
 def show(table: Table, title: str = "", section: str = "") -> Shown:
-    if not title and f"{section}.{table.key}" in TABLES:
-        title = str(TABLES[f"{section}.{table.key}"])
     kinds = [c.kind for c in table.columns]
     suppressed = any(n.get("key") == "suppressed" for n in table.notes)
     return Shown(
-        key=table.key, title=title or table_title(table.key, table),
+        key=table.key, title=title or table_title(table.key, table, section),
         headers=[column_label(c.key, table.key) for c in table.columns], kinds=kinds,
         rows=[[cell(row.get(c.key), c.kind, c.key) for c in table.columns]
               for row in table.rows],
