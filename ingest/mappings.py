@@ -69,7 +69,7 @@ def ask(extract: Extract, columns: list[str], frame: pd.DataFrame) -> None:
 @transaction.atomic
 def confirm(*, extract: Extract, mapping: dict[str, str], name: str, user) -> ColumnMapping:
     """Save the analyst's mapping under a name and send the extract on to be loaded."""
-    from .tasks import extract_process
+    from .services import extract_requeue
 
     columns = extract.report.get("columns", [])
     chosen = {field: heading for field, heading in mapping.items() if heading}
@@ -82,8 +82,6 @@ def confirm(*, extract: Extract, mapping: dict[str, str], name: str, user) -> Co
     locked = Extract.objects.select_for_update().get(pk=extract.pk)
     if locked.status != Extract.Status.NEEDS_MAPPING:
         raise ValidationError(_("This extract is no longer waiting for a mapping."))
-    locked.mapping, locked.status = saved, Extract.Status.QUARANTINED
-    locked.message, locked.claimed_at = "", None
-    locked.save()
-    transaction.on_commit(lambda: extract_process.delay(locked.pk))
+    locked.mapping = saved
+    extract_requeue(locked)
     return saved

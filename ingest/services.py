@@ -190,15 +190,21 @@ def _record(*, partnership, organisation, spec, agreement, filename, sha256, siz
 @transaction.atomic
 def extract_sheet_choose(*, extract: Extract, sheet: str) -> Extract:
     """Read the chosen sheet of a workbook that was waiting for one, from the start."""
-    from .tasks import extract_process
-
     locked = Extract.objects.select_for_update().get(pk=extract.pk)
     if locked.status != Extract.Status.NEEDS_SHEET:
         raise ValidationError(_("This file is no longer waiting for a sheet to be chosen."))
     if sheet not in locked.report.get("sheets", []):
         raise ValidationError(_("Choose one of the workbook's sheets."))
-    locked.sheet, locked.status = sheet, Extract.Status.QUARANTINED
-    locked.message, locked.claimed_at = "", None
+    locked.sheet = sheet
+    return extract_requeue(locked)
+
+
+def extract_requeue(locked: Extract) -> Extract:
+    """Send a waiting extract (locked by the caller), its question now answered (columns
+    matched, sheet chosen), back to the queue to be read from the start."""
+    from .tasks import extract_process
+
+    locked.status, locked.message, locked.claimed_at = Extract.Status.QUARANTINED, "", None
     locked.save()
     transaction.on_commit(lambda: extract_process.delay(locked.pk))
     return locked
