@@ -141,6 +141,17 @@ def extract(request, partnership, uuid):
     return response
 
 
+def _waiting(request, partnership, uuid, status):
+    """An extract waiting for `status`'s answer, for one who may upload for its supplier;
+    once it no longer waits, a redirect to its page."""
+    item = _visible(partnership, uuid)
+    if not choices_allow(request.user, partnership, item.organisation):
+        raise PermissionDenied
+    if item.status != status:
+        return redirect("extract", slug=partnership.slug, uuid=item.uuid)
+    return item
+
+
 def _visible(partnership, uuid):
     # SECURITY: the lookup runs inside the partnership's visible extracts.
     item = selectors.extracts_of(partnership).filter(uuid=uuid).first()
@@ -189,11 +200,9 @@ def extract_errors_csv(request, partnership, uuid):
 
 @partnership_view(*UPLOADERS)
 def extract_mapping(request, partnership, uuid):
-    item = _visible(partnership, uuid)
-    if not choices_allow(request.user, partnership, item.organisation):
-        raise PermissionDenied
-    if item.status != Extract.Status.NEEDS_MAPPING:
-        return redirect("extract", slug=partnership.slug, uuid=item.uuid)
+    item = _waiting(request, partnership, uuid, Extract.Status.NEEDS_MAPPING)
+    if not isinstance(item, Extract):
+        return item
     form = MappingForm(posted(request), proposal=item.report.get("mapping_proposal", []),
                        columns=item.report.get("columns", []),
                        default_name=f"{item.organisation} layout {timezone.localdate():%Y-%m}")
@@ -215,11 +224,9 @@ def extract_mapping(request, partnership, uuid):
 
 @partnership_view(*UPLOADERS)
 def extract_sheet(request, partnership, uuid):
-    item = _visible(partnership, uuid)
-    if not choices_allow(request.user, partnership, item.organisation):
-        raise PermissionDenied
-    if item.status != Extract.Status.NEEDS_SHEET:
-        return redirect("extract", slug=partnership.slug, uuid=item.uuid)
+    item = _waiting(request, partnership, uuid, Extract.Status.NEEDS_SHEET)
+    if not isinstance(item, Extract):
+        return item
     form = SheetForm(posted(request), sheets=item.report.get("sheets", []))
     if request.method == "POST" and form.is_valid():
         try:
