@@ -105,7 +105,7 @@ def assessment(request, partnership, uuid):
     if item.status != Assessment.Status.DONE and not _can_prepare(request, partnership):
         raise Http404
     if item.status == Assessment.Status.DONE:
-        _done(partnership, uuid, request)  # a suppressed reader: the latest version only
+        _only_latest_if_suppressed(request, partnership, item)
     partial = request.headers.get("HX-Request") == "true"
     if not item.is_finished or partial:
         response = render(request, "assessments/progress.html" if partial
@@ -178,12 +178,17 @@ def _done(partnership, uuid, request=None) -> Assessment:
     item = _assessment(partnership, uuid)
     if item.status != Assessment.Status.DONE:
         raise Http404
+    if request is not None:
+        _only_latest_if_suppressed(request, partnership, item)
+    return item
+
+
+def _only_latest_if_suppressed(request, partnership, item: Assessment) -> None:
     # SECURITY: a reader of suppressed figures sees one version of each year only: two
     # versions suppress different cells, and side by side would give them away.
-    if (request is not None and _suppressed_for(request, partnership)
+    if (_suppressed_for(request, partnership)
             and item.pk != _latest_done(partnership, item.financial_year).pk):
         raise Http404
-    return item
 
 
 def _suppressed_for(request, partnership) -> bool:

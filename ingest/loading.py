@@ -304,8 +304,8 @@ def supersede(extract: Extract, loader: Loader, start, end, keep: pd.DataFrame) 
             by_extract[extract_id] += n
         batch.delete()
     replaced = sum(by_extract.values())
-    _note_replaced(extract, older.filter(pk__in=by_extract), by_extract)
     candidates = older.filter(pk__in=by_extract)
+    _note_replaced(extract, candidates, by_extract)
     if loader.date_column:
         candidates = candidates | older.filter(period_start__lte=end, period_end__gte=start)
     every_model = LOADERS[extract.source].models
