@@ -51,9 +51,11 @@ def _with_current_priority(assessment: Assessment) -> list[dict]:
     findings = assessment.result.get("findings", [])
     if not any(item["key"] == "top_priority" for item in findings):
         return findings
-    current = priority_findings(current_priority(assessment))
-    return [next(iter(current), None) if item["key"] == "top_priority" else item
-            for item in findings if item["key"] != "top_priority" or current]
+    current = priority_findings(current_priority(assessment))  # none or one
+    out = []
+    for item in findings:
+        out += current if item["key"] == "top_priority" else [item]
+    return out
 
 
 def _key(item: dict) -> str:

@@ -207,8 +207,7 @@ def _by_category(frame: pd.DataFrame, inputs: Inputs,
     counts = counts.reindex(columns=years, fill_value=0)
     # The definition's categories all have a row (a category with none recorded is a
     # finding, not a gap); others only where they have records.
-    named = [c for c in selection_categories if c not in counts.index]
-    counts = pd.concat([counts, pd.DataFrame(0, index=named, columns=years)])
+    counts = counts.reindex(counts.index.union(selection_categories), fill_value=0)
     counts = counts.loc[ordered(counts.index[(counts.sum(axis=1) > 0)
                                              | counts.index.isin(selection_categories)])]
     this_year = frame[frame["financial_year"] == year]
