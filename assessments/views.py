@@ -4,7 +4,6 @@ CSV), findings, the priority matrix, definitions with a live preview, comparator
 Every figure reaches the page through presentation.py, which applies disclosure control for
 the reader's audience (partners.access.audience_in)."""
 
-import json
 import uuid as uuid_module
 
 from django.contrib import messages
@@ -343,10 +342,7 @@ def _priority_context(result: dict, inputs: list[dict], audience: str, threshold
                             "value": _component_value(name, c.get("value"), audience,
                                                       threshold)}
                            for name, c in (entry.get("components") or {}).items()]})
-    matrix = charts.priority_matrix(result)
-    return {"ranking": ranking, "matrix": matrix,
-            # In an attribute, not a script element: htmx drops those when it swaps.
-            "matrix_json": json.dumps(matrix["figure"]) if matrix else "",
+    return {"ranking": ranking, "matrix": charts.priority_matrix(result),
             "weights": result.get("weights", {})}
 
 

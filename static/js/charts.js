@@ -6,10 +6,9 @@ function drawCharts(root) {
   if (!window.Plotly) return;
   for (const element of root.querySelectorAll("[data-chart]")) {
     if (element.classList.contains("js-plotly-plot")) continue; // drawn already
-    // The figure comes in a JSON data block beside the chart, or (in a part of the page that
-    // htmx replaces, which drops script elements) in the element's data-chart-data.
-    const block = document.getElementById(element.dataset.chart);
-    const raw = element.dataset.chartData || (block && block.textContent);
+    // The figure is in the element's data-chart-data (an attribute rather than a script
+    // element, which htmx would drop from a part of the page it replaces).
+    const raw = element.dataset.chartData;
     if (!raw) continue;
     const figure = JSON.parse(raw);
     window.Plotly.newPlot(element, figure.data || [], figure.layout || {}, {
