@@ -111,8 +111,12 @@ class StartForm(forms.Form):
                                               required=False, empty_label=_("None"))
     harm_index = forms.ChoiceField(label=_("Harm index"), required=False)
 
-    def __init__(self, *args, definitions=None, groups=None, harm_indices=(), **kwargs):
+    def __init__(self, *args, definitions=None, groups=None, harm_indices=(), years=(),
+                 **kwargs):
         super().__init__(*args, **kwargs)
+        if years:
+            # Only years some police extract covers: any other would be refused on submit.
+            self.fields["financial_year"].choices = [(y, y) for y in years]
         self.fields["definition"].queryset = definitions
         self.fields["definition"].label_from_instance = (
             lambda d: f"{d.name} ({d.financial_year}, v{d.current.number if d.current else 0})")

@@ -15,7 +15,7 @@ import pandas as pd
 from django.db.models import Q, QuerySet, Sum
 
 from ingest import models as records
-from ingest.coverage import coverage
+from ingest.coverage import coverage, financial_year
 from ingest.parsers.common import financial_year_of
 from ingest.placement import current_code
 from ingest.selectors import extracts_of
@@ -116,6 +116,24 @@ def has_police_data(partnership: Partnership, financial_year: str) -> bool:
             .filter(committed_date__range=(start, end)).exists()
             or scope.placed(records.StreetCrime.objects)
             .filter(month__range=(start, end)).exists())
+
+
+POLICE_SOURCES = ("police_occurrences", "police_uk_street")
+
+
+def police_years(partnership: Partnership) -> list[str]:
+    """Financial years, latest first, that a loaded police extract the partnership may see
+    covers: the years an assessment can be started for. An extract's period spans its
+    supplier's area, so a year listed here may still hold no record of this area;
+    has_police_data answers that when the run is started."""
+    periods = (extracts_of(partnership)
+               .filter(status=records.Extract.Status.LOADED, source__in=POLICE_SOURCES)
+               .exclude(period_start=None).exclude(period_end=None)
+               .values_list("period_start", "period_end").distinct())
+    years = set()
+    for start, end in periods:
+        years.update(range(financial_year(start), financial_year(end) + 1))
+    return [f"{y}/{(y + 1) % 100:02d}" for y in sorted(years, reverse=True)]
 
 
 def scope_for(partnership: Partnership, financial_year: str) -> Scope:

@@ -25,7 +25,14 @@ from .computation import definitions, disclosure, presets
 from .computation.assessment import evaluability_by_source, record_counts
 from .computation.tables import Table
 from .findings import shown_findings
-from .forms import ComparatorForm, DefinitionForm, FindingForm, StartForm, WeightsForm
+from .forms import (
+    ComparatorForm,
+    DefinitionForm,
+    FindingForm,
+    StartForm,
+    WeightsForm,
+    year_choices,
+)
 from .models import Assessment, ComparatorGroup, Definition
 
 VIEW, PREPARE = Perm.VIEW_ASSESSMENTS, Perm.PREPARE_ASSESSMENTS
@@ -69,15 +76,35 @@ def assessments(request, partnership):
 
 
 def _start_form(partnership, data):
-    latest = Definition.objects.filter(partnership=partnership).first()
-    form = StartForm(data, definitions=Definition.objects.filter(partnership=partnership),
+    definitions = Definition.objects.filter(partnership=partnership)
+    years = selectors.police_years(partnership)
+    form = StartForm(data, definitions=definitions,
                      groups=ComparatorGroup.objects.filter(partnership=partnership),
-                     harm_indices=services.harm_indices())
-    if latest is not None and data is None:
-        group = ComparatorGroup.objects.filter(partnership=partnership).first()
-        form.initial = {"definition": latest.pk, "financial_year": latest.financial_year,
-                        "comparator_group": group.pk if group else None}
+                     harm_indices=services.harm_indices(), years=years)
+    if data is None:
+        form.initial = _start_initial(partnership, definitions, years)
+    form.has_police_years = bool(years)
     return form
+
+
+def _start_initial(partnership, definitions, years) -> dict:
+    """What the last run used, so a re-run is one click; else the newest definition."""
+    last = (Assessment.objects.filter(partnership=partnership)
+            .select_related("definition_version").order_by("-created_at").first())
+    if last is not None and last.definition_version is not None:
+        initial = {"definition": last.definition_version.definition_id,
+                   "financial_year": last.financial_year,
+                   "comparator_group": last.comparator_group_id,
+                   "harm_index": last.harm_index}
+    else:
+        newest = definitions.order_by("-financial_year", "-created_at").first()
+        group = ComparatorGroup.objects.filter(partnership=partnership).first()
+        initial = {"definition": newest.pk if newest else None,
+                   "financial_year": newest.financial_year if newest else None,
+                   "comparator_group": group.pk if group else None}
+    if years and initial["financial_year"] not in years:
+        initial["financial_year"] = years[0]
+    return initial
 
 
 @partnership_view(PREPARE)
@@ -390,12 +417,14 @@ def definition(request, partnership, pk):
 
 
 def _definition_form(request, partnership, item, preset):
+    # A new definition is for the latest year with police records, as its preview counts.
+    year = next(iter(selectors.police_years(partnership)), None) or year_choices()[0][0]
     if item is not None:
         initial = DefinitionForm.initial_from(item.name, item.financial_year, item.current.rules)
     elif preset is not None:
-        initial = DefinitionForm.initial_from(preset["name"], "2023/24", preset["rules"])
+        initial = DefinitionForm.initial_from(preset["name"], year, preset["rules"])
     else:
-        initial = {"financial_year": "2023/24", "flags_mode": "any", "age_who": "either"}
+        initial = {"financial_year": year, "flags_mode": "any", "age_who": "either"}
     form = DefinitionForm(posted(request), initial=initial)
     if request.method == "POST" and form.is_valid():
         saved = _definition_save(request, partnership, item, form, preset)

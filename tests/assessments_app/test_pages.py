@@ -240,3 +240,37 @@ def test_scrutiny_reads_only_the_latest_version_of_a_year(client, world, assessm
     both = client.get(url("assessment_compare", newer) + f"?with={assessment.uuid}")
     assert both.status_code == 200
     assert client.get(url("assessment_compare", newer) + "?with=zzz").status_code == 404
+
+
+@pytest.mark.django_db
+def test_start_form_offers_years_with_police_data_and_repeats_the_last_run(client, world,
+                                                                         assessment):
+    as_role(client, world, Role.ANALYST)
+    page = client.get(reverse("assessment_start", kwargs={"slug": world.home.slug}))
+    form = page.context["form"]
+    # The extract covers 2019/20 to 2023/24: only those years are offered, latest first.
+    assert [y for y, _label in form.fields["financial_year"].choices] == [
+        "2023/24", "2022/23", "2021/22", "2020/21", "2019/20"]
+    assert form.initial["definition"] == assessment.definition_version.definition_id
+    assert form.initial["financial_year"] == "2023/24"
+    assert b"No police records are loaded" not in page.content
+
+
+@pytest.mark.django_db
+def test_start_form_says_when_no_police_records_are_loaded(client, world):
+    as_role(client, world, Role.ANALYST)
+    page = client.get(reverse("assessment_start", kwargs={"slug": world.home.slug}))
+    assert b"No police records are loaded" in page.content
+
+
+@pytest.mark.django_db
+def test_breadcrumbs_name_every_level_above_the_page(client, world, assessment):
+    as_role(client, world, Role.ANALYST)
+    page = client.get(url("finding_edit", assessment, key="total")).content.decode()
+    start = page.index('class="govuk-breadcrumbs"')
+    crumbs = page[start:page.index("</nav>", start)]
+    links = crumbs.split("govuk-breadcrumbs__link")[1:]
+    names = [part.split("</a>")[0].split(">")[-1] for part in links]
+    assert names == ["Your partnerships", world.home.name, "Needs assessment",
+                     "2023/24, version 1", "Findings"]
+    assert url("assessment_findings", assessment) in crumbs
