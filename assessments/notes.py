@@ -4,7 +4,7 @@ language. Parameters that are keys (categories, sources, rules) are translated f
 from django.utils.formats import number_format
 from django.utils.translation import gettext_lazy as _
 
-from .labels import category, rule, source
+from .labels import category, pretty, rule, source
 
 NOTES = {
     "suppressed": _("Numbers from 1 to %(threshold_less)s are shown as <%(threshold)s, and "
@@ -73,6 +73,26 @@ NOTES = {
                            "residents."),
     "ic5_in_asian": _("Officer-defined code IC5 (Chinese, Japanese or other South East Asian) is "
                       "counted in the Asian group."),
+    "ethnicity_self_defined": _("Self-defined ethnicity: as the person gave it (the 16+1 "
+                                "Census categories)."),
+    "ethnicity_officer_defined": _("Officer-defined ethnicity: the officer's perception (IC "
+                                   "codes)."),
+    "ethnicity_self_defined_records": _("%(count)s of the %(total)s records of the year give a "
+                                        "self-defined ethnicity, so this table's total is "
+                                        "smaller than the age table's: the others give an "
+                                        "officer-defined ethnicity or none."),
+    "ethnicity_officer_defined_records": _("%(count)s of the %(total)s records of the year give "
+                                           "an officer-defined ethnicity, so this table's "
+                                           "total is smaller than the age table's: the others "
+                                           "give a self-defined ethnicity or none."),
+    "missing_of_selection": _("Of the records the local definition selects in the year, "
+                              "non-recent offences left out as in the tables above. Unknown "
+                              "and not stated count as missing."),
+    "missing_fields_blank": _("Blank fields in the records the local definition selects in "
+                              "the year, non-recent offences included. A value given as "
+                              "unknown or not stated is not blank here: the Victims and "
+                              "suspects page counts those as missing too, so its figures can "
+                              "be higher."),
     "ethnicity_missing_by_basis": _("Missing ethnicity is shown separately for self-defined and "
                                     "officer-defined records."),
     "records_without_area": _("%(count)s records could not be placed at this level and are "
@@ -149,7 +169,7 @@ def text(note: dict) -> str:
     if "topic" in params:
         params["topic"] = str(params["topic"]).replace("_", " ").capitalize()
     if "measure" in params:
-        params["measure"] = str(params["measure"]).replace("_", " ").capitalize()
+        params["measure"] = pretty(params["measure"])
     for name, translate in (("category", category), ("source", source)):
         if name in params:
             params[name] = translate(params[name])

@@ -11,6 +11,7 @@ from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import IntegrityError
 from django.http import Http404, HttpResponse
 from django.shortcuts import redirect, render
+from django.utils.text import slugify
 from django.utils.translation import get_language
 from django.utils.translation import gettext as _
 
@@ -22,7 +23,7 @@ from partners.roles import Perm
 
 from . import charts, labels, presentation, selectors, services
 from .computation import definitions, disclosure, presets
-from .computation.assessment import evaluability_by_source, record_counts
+from .computation.assessment import evaluability_by_source, record_counts, selected_counts
 from .computation.tables import Table
 from .findings import shown_findings
 from .forms import (
@@ -238,10 +239,17 @@ def assessment_csv(request, partnership, uuid, section, table):
     DownloadLog.objects.create(user=request.user, partnership=partnership,
                                what=f"assessment {item} {section}/{table} (CSV, {audience})")
     response = HttpResponse(presentation.csv_bytes(shown), content_type="text/csv")
-    response["Content-Disposition"] = (
-        f'attachment; filename="{partnership.slug}-{item.financial_year.replace("/", "-")}'
-        f'-v{item.version}-{section}-{table}.csv"')
+    response["Content-Disposition"] = f'attachment; filename="{_csv_name(item, section, shown)}"'
     return response
+
+
+def _csv_name(item, section: str, table: Table) -> str:
+    """Named as the page names the table, in the reader's language, so a folder of
+    downloads reads as the assessment does."""
+    title = presentation.table_title(table.key, table, section)
+    parts = [item.partnership.slug, item.financial_year.replace("/", "-"), f"v{item.version}",
+             slugify(str(labels.SECTIONS.get(section, section))), slugify(title) or table.key]
+    return "-".join(parts) + ".csv"
 
 
 @partnership_view(VIEW)
@@ -488,11 +496,8 @@ def _preview(partnership, initial, form) -> dict | None:
         return {"errors": errors}
     inputs = selectors.preview_inputs(partnership, year)
     selection = definitions.select(inputs, rules)
-    counts = [{"source": labels.source(key), "count": len(frame)}
-              for key, frame in (("police_occurrences", selection.police),
-                                 ("police_uk_street", selection.street),
-                                 ("istv", selection.istv),
-                                 ("hospital_admissions", selection.admissions))]
+    counts = [{"source": labels.source(key), **count}
+              for key, count in selected_counts(selection).items()]
     return {"year": year, "counts": counts,
             "evaluability": _evaluability({"evaluability": evaluability_by_source(selection),
                                            "counts": record_counts(inputs, selection)})}

@@ -111,6 +111,24 @@ def record_counts(inputs: Inputs, selection: Selection) -> dict[str, dict[str, i
             for key, (read, kept) in pairs.items()}
 
 
+def selected_counts(selection: Selection) -> dict[str, dict]:
+    """What the definition selects per source, counted as the analysis pages count it:
+    admissions split between local authorities by postcode district count by their share,
+    an estimate (the health page's figures), the other sources by record."""
+    counts = {key: {"count": len(frame), "estimate": False}
+              for key, frame in (("police_occurrences", selection.police),
+                                 ("police_uk_street", selection.street),
+                                 ("istv", selection.istv))}
+    admissions = selection.admissions
+    apportioned = (not admissions.empty
+                   and bool(admissions["apportioned"].fillna(False).astype(bool).any()))
+    share = pd.to_numeric(admissions["share"], errors="coerce").fillna(1.0).sum()
+    counts["hospital_admissions"] = {
+        "count": round(float(share)) if apportioned else len(admissions),
+        "estimate": apportioned}
+    return counts
+
+
 def priority_inputs(inputs: Inputs, selection: Selection, sections: dict[str, Section],
                     harm_indices: list[str]) -> pd.DataFrame:
     """One row per category for the priority proposal: count, previous year's count, harm

@@ -77,8 +77,13 @@ def compute(inputs: Inputs, selection: Selection) -> Section:
         section.add(_age_table(year, person))
         section.add(_sex_table(year, person))
         for basis in BASES:
-            section.add(_ethnicity_table(groups[person, basis], person, basis, residents,
-                                         census_notes))
+            table = _ethnicity_table(groups[person, basis], person, basis, residents,
+                                     census_notes)
+            # Its "All" is the records of that basis, not every record as in the age table.
+            table.notes.append({"key": f"ethnicity_{BASES[basis]}_records",
+                                "params": {"count": int(groups[person, basis].notna().sum()),
+                                           "total": len(year)}})
+            section.add(table)
     section.add(_under_25(police, inputs.years))
     section.add(_missing(year, groups))
     section.figures = _figures(section.tables["under_25"], inputs.financial_year)
@@ -303,7 +308,7 @@ def _missing(year: pd.DataFrame, groups: dict[tuple[str, str], pd.Series]) -> Ta
     columns = [Column("field", LABEL), Column("missing", COUNT), Column("records", COUNT),
                Column("percent", PERCENT, ("missing", "records"))]
     return Table("missing", columns, rows,
-                 notes=[{"key": "ethnicity_missing_by_basis"}])
+                 notes=[{"key": "missing_of_selection"}, {"key": "ethnicity_missing_by_basis"}])
 
 
 def _figures(under_25: Table, year: str) -> dict[str, dict[str, Any]]:

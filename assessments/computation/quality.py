@@ -156,7 +156,7 @@ def _missing_fields(records: pd.DataFrame, fields: tuple[str, ...]) -> Table:
                      "percent": 100 * missing / total if total else None})
     columns = [Column("field", LABEL), Column("missing", COUNT), Column("total", COUNT),
                Column("percent", PERCENT, ("missing", "total"))]
-    return Table("missing_fields", columns, rows)
+    return Table("missing_fields", columns, rows, notes=[{"key": "missing_fields_blank"}])
 
 
 def unplaced_reason(records: pd.DataFrame) -> pd.Series:

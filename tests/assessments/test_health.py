@@ -77,6 +77,9 @@ def test_admissions_sum_apportioned_shares():
     assert rows["2022/23"]["sharp_object"] == 1 and rows["2022/23"]["sharp_object_under_25"] == 0
     assert {"key": "apportioned_admissions"} in table.notes
     assert {"key": "under_25_unknown", "params": {"count": 2}} in table.notes
+    # The core measures built on those sums say they are estimates too.
+    core = section(admissions=records).tables["core_measures"]
+    assert {"key": "apportioned_admissions"} in core.notes
 
 
 def test_first_time_entrants_from_records_and_aggregates():
@@ -165,3 +168,16 @@ def test_indicators_latest_five_periods_and_suppression():
     assert table.rows[-1]["value"] is None and table.rows[-1]["suppressed"] == "suppressed"
     assert table.rows[0]["organisation_name"] == "Dorset Fire"
     assert table.rows[0]["definition"] is None
+
+
+def test_definition_preview_counts_admissions_as_the_health_page_does():
+    from assessments.computation.assessment import selected_counts
+
+    records = admissions([{"share": 0.7, "apportioned": True},
+                          {"share": 0.4, "apportioned": True}, {}, {}])
+    counts = selected_counts(selection_of(inputs_with(admissions=records)))
+    # 0.7 + 0.4 + 1 + 1 = 3.1 admissions, not 4 records: an estimate, and said to be one.
+    assert counts["hospital_admissions"] == {"count": 3, "estimate": True}
+    whole = selected_counts(selection_of(inputs_with(admissions=admissions([{}, {}]))))
+    assert whole["hospital_admissions"] == {"count": 2, "estimate": False}
+    assert whole["police_occurrences"] == {"count": 0, "estimate": False}

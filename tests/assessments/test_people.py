@@ -98,6 +98,12 @@ def test_ethnicity_kept_apart_by_basis():
     assert {"key": "officer_defined_not_compared"} in officer.notes
     assert {"key": "ic5_in_asian"} in officer.notes
     assert "ratio" not in [c.key for c in officer.columns]
+    # Each table's "All" is its basis's records: the note says of how many, so it is not
+    # read against the age table's total of every record.
+    assert {"key": "ethnicity_self_defined_records",
+            "params": {"count": 10, "total": 16}} in out.tables["victim_ethnicity_self"].notes
+    assert {"key": "ethnicity_officer_defined_records",
+            "params": {"count": 5, "total": 16}} in officer.notes
 
 
 def test_underscore_basis_spelling_is_accepted():

@@ -274,3 +274,26 @@ def test_breadcrumbs_name_every_level_above_the_page(client, world, assessment):
     assert names == ["Your partnerships", world.home.name, "Needs assessment",
                      "2023/24, version 1", "Findings"]
     assert url("assessment_findings", assessment) in crumbs
+
+
+@pytest.mark.django_db
+def test_every_note_of_a_snapshot_has_its_sentence(assessment):
+    from assessments.notes import NOTES
+
+    keys = set()
+    for section in assessment.result["sections"].values():
+        keys |= {note["key"] for note in section.get("notes", [])}
+        for table in section["tables"].values():
+            keys |= {note["key"] for note in table.get("notes", [])}
+    assert {"missing_of_selection", "ethnicity_self_defined_records"} <= keys
+    assert keys - set(NOTES) == set()
+
+
+@pytest.mark.django_db
+def test_csv_files_are_named_as_the_page_names_their_table(client, world, assessment):
+    as_role(client, world, Role.ANALYST)
+    response = client.get(url("assessment_csv", assessment, section="people",
+                              table="victim_ethnicity_self"))
+    name = response["Content-Disposition"].split('filename="')[1].rstrip('"')
+    assert name == (f"{world.home.slug}-2023-24-v1-victims-and-suspects-"
+                    "victims-by-self-defined-ethnicity.csv")
