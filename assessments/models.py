@@ -153,6 +153,14 @@ class Assessment(models.Model):
         super().save(*args, **kwargs)
 
     @property
+    def suppressible(self) -> bool:
+        """Whether its tables declare what disclosure control needs: earlier snapshots
+        are shown to whole-figure readers only (computation/assessment.py SCHEMA)."""
+        from .computation.assessment import SUPPRESSIBLE_SCHEMA
+
+        return (self.result or {}).get("schema", 1) >= SUPPRESSIBLE_SCHEMA
+
+    @property
     def is_finished(self) -> bool:
         return self.status in {self.Status.DONE, self.Status.FAILED}
 

@@ -66,7 +66,8 @@ def assessments(request, partnership):
     if not _can_prepare(request, partnership):
         runs = runs.filter(status=Assessment.Status.DONE)
     if _suppressed_for(request, partnership):
-        latest = {run.financial_year: run.pk for run in runs.order_by("version")}
+        latest = {run.financial_year: run.pk for run in runs.order_by("version")
+                  if run.suppressible}
         runs = runs.filter(pk__in=latest.values())
     form = None
     if _can_prepare(request, partnership):
@@ -213,8 +214,10 @@ def _done(partnership, uuid, request=None) -> Assessment:
 def _only_latest_if_suppressed(request, partnership, item: Assessment) -> None:
     # SECURITY: a reader of suppressed figures sees one version of each year only: two
     # versions suppress different cells, and side by side would give them away.
-    if (_suppressed_for(request, partnership)
-            and item.pk != _latest_done(partnership, item.financial_year).pk):
+    # Nor a snapshot whose tables do not declare what suppression needs (Assessment.suppressible).
+    if _suppressed_for(request, partnership) and (
+            not item.suppressible
+            or item.pk != _latest_done(partnership, item.financial_year).pk):
         raise Http404
 
 

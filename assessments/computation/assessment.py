@@ -29,7 +29,11 @@ from . import (
 from .inputs import Inputs, Selection
 from .tables import Section
 
-SCHEMA = 1
+# The snapshot's layout. 2: tables declare the rows their shares are of (`shares_of`) and
+# comparator blocks their sums, which disclosure control needs to suppress everything that
+# would reveal a small count; a snapshot of layout 1 cannot be shown suppressed safely.
+SCHEMA = 2
+SUPPRESSIBLE_SCHEMA = 2
 
 # Section key -> (progress share, how to compute). Order is the order of the pages.
 ANALYSES: tuple[tuple[str, Callable[..., Section]], ...] = (

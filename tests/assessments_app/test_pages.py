@@ -243,6 +243,25 @@ def test_scrutiny_reads_only_the_latest_version_of_a_year(client, world, assessm
 
 
 @pytest.mark.django_db
+def test_a_snapshot_without_the_disclosure_declarations_is_not_shown_suppressed(
+        client, world, assessment):
+    """A snapshot of layout 1 lacks the tables' shares_of: suppressing it could leave a
+    small count to be worked out, so scrutiny does not see it and the analyst is told."""
+    Assessment.objects.filter(pk=assessment.pk).update(
+        result={**assessment.result, "schema": 1})
+    as_role(client, world, Role.SCRUTINY_MEMBER)
+    assert client.get(url("assessment", assessment)).status_code == 404
+    assert client.get(url("assessment_csv", assessment, section="people",
+                          table="victim_age")).status_code == 404
+    listing = client.get(reverse("assessments", kwargs={"slug": world.home.slug}))
+    assert str(assessment.uuid).encode() not in listing.content
+    client.logout()
+    as_role(client, world, Role.ANALYST)
+    page = client.get(url("assessment", assessment))
+    assert b'data-testid="not-suppressible"' in page.content
+
+
+@pytest.mark.django_db
 def test_start_form_offers_years_with_police_data_and_repeats_the_last_run(client, world,
                                                                          assessment):
     as_role(client, world, Role.ANALYST)
