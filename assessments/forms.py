@@ -8,7 +8,7 @@ from ingest.taxonomy import CATEGORIES
 
 from .computation.priority import DEFAULT_WEIGHTS
 from .labels import CATEGORIES as CATEGORY_LABELS
-from .labels import FLAGS
+from .labels import FLAGS, harm_index
 
 FLAG_KEYS = ("domestic_abuse", "knife", "firearm", "alcohol", "drugs")
 def _first_upper(text) -> str:
@@ -122,7 +122,7 @@ class StartForm(forms.Form):
             lambda d: f"{d.name} ({d.financial_year}, v{d.current.number if d.current else 0})")
         self.fields["comparator_group"].queryset = groups
         self.fields["harm_index"].choices = ([("", _("None loaded"))] if not harm_indices
-                                             else [(n, n) for n in harm_indices])
+                                             else [(n, harm_index(n)) for n in harm_indices])
 
 
 class ComparatorForm(forms.Form):

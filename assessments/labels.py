@@ -143,6 +143,27 @@ VALUES = {
 }
 
 
+# Harm indices by the name the loader records (ingest/parsers/harm_weights.py, the demo's):
+# names of published indices are translated as their publishers' Welsh versions would be.
+HARM_INDICES = {
+    "Cambridge Crime Harm Index": gettext_lazy("Cambridge Crime Harm Index"),
+    "ONS Crime Severity Score": gettext_lazy("ONS Crime Severity Score"),
+    "Demo harm index by offence code (synthetic)":
+        gettext_lazy("Demo harm index by offence code (synthetic)"),
+    "Demo harm index by offence subgroup (synthetic)":
+        gettext_lazy("Demo harm index by offence subgroup (synthetic)"),
+}
+
+# The presets' names (computation/presets.py holds them in English, as published).
+PRESET_NAMES = {
+    "avon_somerset_vrp": gettext_lazy("Avon and Somerset VRP"),
+    "avon_somerset_vrp_broader": gettext_lazy("Avon and Somerset VRP (broader commitment)"),
+    "dorset_csp": gettext_lazy("Dorset CSP"),
+    "bcp_csp": gettext_lazy("BCP CSP"),
+    "home_office_serious_violence": gettext_lazy("Home Office serious violence"),
+}
+
+
 def capitalise(text) -> str:
     """First letter upper case, the rest as it is ("LSOA" stays "LSOA")."""
     text = str(text)
@@ -154,7 +175,44 @@ def pretty(key) -> str:
     text = str(key)
     if text in VALUES:
         return str(VALUES[text])
+    named = ingest_labels.outcome(text)
+    if named is not None:
+        return named
+    if text in HARM_INDICES:
+        return str(HARM_INDICES[text])
     return capitalise(text.replace("_", " "))
+
+
+# Units indicators are commonly given in (ingest/parsers/indicator.py keeps them as given).
+UNITS = {
+    "count": gettext_lazy("count"),
+    "number": gettext_lazy("number"),
+    "%": "%",
+    "percent": gettext_lazy("per cent"),
+    "percentage": gettext_lazy("per cent"),
+    "rate": gettext_lazy("rate"),
+    "rate per 1,000": gettext_lazy("rate per 1,000"),
+    "rate per 10,000": gettext_lazy("rate per 10,000"),
+    "rate per 100,000": gettext_lazy("rate per 100,000"),
+    "per 1,000": gettext_lazy("per 1,000"),
+    "per 100,000": gettext_lazy("per 100,000"),
+    "days": gettext_lazy("days"),
+    "score": gettext_lazy("score"),
+}
+
+
+def unit(text) -> str:
+    """An indicator's unit in the reader's language where it is a common one."""
+    return str(UNITS.get(str(text).strip().lower(), text))
+
+
+def harm_index(name) -> str:
+    """A harm index's name in the reader's language where the platform knows it."""
+    return str(HARM_INDICES.get(str(name), name))
+
+
+def preset_name(key: str, name: str) -> str:
+    return str(PRESET_NAMES.get(key, name))
 
 
 def category(key) -> str:

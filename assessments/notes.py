@@ -4,7 +4,7 @@ language. Parameters that are keys (categories, sources, rules) are translated f
 from django.utils.formats import number_format
 from django.utils.translation import gettext_lazy as _
 
-from .labels import category, pretty, rule, source
+from .labels import category, harm_index, pretty, rule, source
 
 NOTES = {
     "suppressed": _("Numbers from 1 to %(threshold_less)s are shown as <%(threshold)s, and "
@@ -50,6 +50,7 @@ NOTES = {
     "weekend_window": _("Weekend: Friday 18:00 to Monday 06:00 (%(hours)s hours)."),
     "flags_not_available": _("data.police.uk records no flags."),
     "harm_index": _("Harm under %(index)s."),
+    "harm_ranked_by": _("Rank (%(index)s): 1 is the most harmful category under %(index)s."),
     "harm_index_not_loaded": _("The harm index %(index)s is not loaded."),
     "harm_unweighted": _("%(count)s records have no weight in %(index)s and add no harm."),
     "harm_weights_not_supplied": _("No harm index is loaded: load one on the Data pages to "
@@ -170,7 +171,8 @@ def text(note: dict) -> str:
         params["topic"] = str(params["topic"]).replace("_", " ").capitalize()
     if "measure" in params:
         params["measure"] = pretty(params["measure"])
-    for name, translate in (("category", category), ("source", source)):
+    for name, translate in (("category", category), ("source", source),
+                            ("index", harm_index)):
         if name in params:
             params[name] = translate(params[name])
     if "component" in params:

@@ -7,8 +7,8 @@ import io
 from dataclasses import dataclass
 
 from django.utils.formats import number_format
+from django.utils.translation import get_language, gettext_lazy
 from django.utils.translation import gettext as _
-from django.utils.translation import gettext_lazy
 
 from ingest import labels as ingest_labels
 from svd_platform.exports import safe_cell
@@ -24,9 +24,11 @@ from .labels import (
     VERDICTS,
     capitalise,
     category,
+    harm_index,
     pretty,
     rule,
     source,
+    unit,
     verdict,
 )
 
@@ -173,13 +175,21 @@ TABLE_COLUMNS = {
 }
 
 
-def column_label(key: str, table: str = "") -> str:
+def rank_names(table: Table) -> dict[str, str]:
+    """Rank column key -> the harm index it ranks by, from the table's notes."""
+    return {p["column"]: p["index"] for n in table.notes if n.get("key") == "harm_ranked_by"
+            for p in [n.get("params") or {}] if p.get("column")}
+
+
+def column_label(key: str, table: str = "", ranks: dict[str, str] | None = None) -> str:
     if (table, key) in TABLE_COLUMNS:
         return str(TABLE_COLUMNS[table, key])
     if key in COLUMNS:
         return str(COLUMNS[key])
     if key.startswith("rank_"):
-        return _("Rank (%(index)s)") % {"index": key[5:].replace("_", " ")}
+        index = (ranks or {}).get(key)
+        return _("Rank (%(index)s)") % {
+            "index": harm_index(index) if index else key[5:].replace("_", " ")}
     for end, text in (("_low", _("%(measure)s: lower 95%% limit")),
                       ("_high", _("%(measure)s: upper 95%% limit"))):
         if key.endswith(end) and len(key) > len(end):
@@ -261,6 +271,10 @@ def label(value, key: str = "category") -> str:
         return ingest_labels.field(text)
     if key in ("measure", "band") and text in VALUES:
         return pretty(text)
+    if key == "outcome":
+        return ingest_labels.outcome(text) or text
+    if key == "unit":
+        return unit(text)
     if key in ("name", "area_name", "organisation_name", "area", "area_code", "measure",
                "unit", "band", "financial_year", "period_start", "period_end"):
         return text
@@ -339,16 +353,42 @@ def table_title(key: str, table: Table | None = None, section: str = "") -> str:
         index = next(((n.get("params") or {}).get("index") for n in notes
                       if n.get("key") == "harm_index"
                       and (n.get("params") or {}).get("index")), None)
-        return _("Harm under %(index)s") % {"index": index or key[5:].replace("_", " ")}
+        return _("Harm under %(index)s") % {
+            "index": harm_index(index) if index else key[5:].replace("_", " ")}
     return column_label(key)
 
 
+WELSH_SUFFIX = "_cy"
+
+
+def localised(table: Table) -> Table:
+    """The table in the reader's language: a column `x_cy` (a supplier's Welsh, as for an
+    indicator's measure) stands in for `x` where the reader reads Welsh and it is given,
+    and is never shown as a column of its own."""
+    welsh = [c.key for c in table.columns if c.key.endswith(WELSH_SUFFIX)]
+    if not welsh:
+        return table
+    in_welsh = (get_language() or "").startswith("cy")
+    rows = []
+    for row in table.rows:
+        row = dict(row)
+        for key in welsh:
+            given = row.pop(key, None)
+            if in_welsh and given:
+                row[key[:-len(WELSH_SUFFIX)]] = given
+        rows.append(row)
+    return Table(table.key, [c for c in table.columns if c.key not in welsh], rows,
+                 table.row_sums, table.column_sums, table.shares_of, table.notes)
+
+
 def show(table: Table, title: str = "", section: str = "") -> Shown:
+    table = localised(table)
     kinds = [c.kind for c in table.columns]
     suppressed = any(n.get("key") == "suppressed" for n in table.notes)
     return Shown(
         key=table.key, title=title or table_title(table.key, table, section),
-        headers=[column_label(c.key, table.key) for c in table.columns], kinds=kinds,
+        headers=[column_label(c.key, table.key, rank_names(table)) for c in table.columns],
+        kinds=kinds,
         rows=[[cell(row.get(c.key), c.kind, c.key) for c in table.columns]
               for row in table.rows],
         raw=table, notes=[note_text(n) for n in table.notes if shown_note(n)],
@@ -439,9 +479,10 @@ def csv_bytes(table: Table) -> bytes:
     """The table as CSV (UTF-8 with BOM for Excel), labelled, safe against formula
     injection: any cell starting with = + - @ tab or CR is prefixed with an apostrophe,
     except plain numbers."""
+    table = localised(table)
     out = io.StringIO()
     writer = csv.writer(out)
-    writer.writerow([column_label(c.key, table.key) for c in table.columns])
+    writer.writerow([column_label(c.key, table.key, rank_names(table)) for c in table.columns])
     for row in table.rows:
         writer.writerow([_safe(_csv_value(row.get(c.key), c.kind, c.key))
                          for c in table.columns])

@@ -68,7 +68,8 @@ INDICATORS = {"extract_id": f.INT, "organisation_id": f.INT,
               "organisation__name": f.CODE, "period_start": f.DATE, "period_end": f.DATE,
               "area_code": f.CODE, "area_level": f.CODE, "area_name": f.CODE,
               "measure": f.CODE, "value": f.FLOAT, "suppressed": f.BOOL, "unit": f.CODE,
-              "definition": f.CODE, "source": f.CODE}
+              "definition": f.CODE, "source": f.CODE, "measure_cy": f.CODE,
+              "definition_cy": f.CODE}
 
 
 @dataclass(frozen=True)

@@ -403,14 +403,21 @@ def definitions_list(request, partnership):
     return render(request, "assessments/definitions.html", {
         "definitions": Definition.objects.filter(partnership=partnership)
         .prefetch_related("versions"),
-        "presets": [{"key": k, **v} for k, v in presets.PRESETS.items()],
+        "presets": [_preset(k) for k in presets.PRESETS],
         "can_prepare": _can_prepare(request, partnership)})
 
 
 @partnership_view(PREPARE)
 def definition_new(request, partnership):
-    preset = presets.PRESETS.get(request.GET.get("preset", ""))
+    key = request.GET.get("preset", "")
+    preset = _preset(key) if key in presets.PRESETS else None
     return _definition_form(request, partnership, None, preset)
+
+
+def _preset(key: str) -> dict:
+    """A preset with its name in the reader's language (its source is cited as published)."""
+    preset = presets.PRESETS[key]
+    return {**preset, "key": key, "name": labels.preset_name(key, preset["name"])}
 
 
 @partnership_view(VIEW)

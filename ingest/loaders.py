@@ -142,7 +142,8 @@ LOADERS: dict[str, Loader] = {
     "indicator": Loader(
         IndicatorValue,
         ("source_row", "period_start", "period_end", "area_code", "area_level", "area_name",
-         "measure", "value", "suppressed", "unit", "definition", "source"),
+         "measure", "value", "suppressed", "unit", "definition", "source", "measure_cy",
+         "definition_cy"),
         "period_start", "measure", placed=False, end_column="period_end",
         replace_keys=("measure", "period_start", "period_end", "area_code")),
     "population": Loader(

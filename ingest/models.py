@@ -528,6 +528,9 @@ class IndicatorValue(SharedRecord):
     unit = models.CharField(max_length=60)
     definition = models.TextField(blank=True)
     source = models.CharField(max_length=200, blank=True)
+    # The measure in Welsh, where the supplier gives it (shown to readers in Welsh).
+    measure_cy = models.CharField(max_length=200, blank=True)
+    definition_cy = models.TextField(blank=True)
 
     class Meta:
         indexes = [models.Index(fields=["area_code", "period_start"]),

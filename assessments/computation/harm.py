@@ -175,8 +175,11 @@ def _combined(names: list[str], tables: dict[str, Table]) -> Table:
                   Column("volume_share", PERCENT, ("count",))]
                + [Column(f"rank_{slug(n)}", MEASURE) for n in names])
     unweighted = [n for n in chosen.notes if n["key"] == "harm_unweighted"]
+    ranked = [{"key": "harm_ranked_by", "params": {"index": n, "column": f"rank_{slug(n)}"}}
+              for n in names]
     return Table("harm", columns, rows, row_sums=list(chosen.row_sums),
-                 notes=[{"key": "harm_index", "params": {"index": names[0]}}, *unweighted])
+                 notes=[{"key": "harm_index", "params": {"index": names[0]}}, *unweighted,
+                        *ranked])
 
 
 def _figures(table: Table, chosen: str) -> dict[str, dict[str, Any]]:

@@ -270,7 +270,7 @@ def _admission_years(admissions: pd.DataFrame) -> dict[str, pd.Series]:
 # --- Indicators from other organisations --------------------------------------------------
 
 GROUP_BY = ("organisation_name", "measure", "unit", "source", "definition", "area_code",
-            "area_name")
+            "area_name", "measure_cy", "definition_cy")
 
 
 def _indicators(indicators: pd.DataFrame) -> Table:
@@ -287,7 +287,9 @@ def _indicators(indicators: pd.DataFrame) -> Table:
                 Column("unit", TEXT), Column("source", TEXT), Column("definition", TEXT),
                 Column("area_code", LABEL), Column("area_name", TEXT),
                 Column("period_start", LABEL), Column("period_end", LABEL),
-                Column("value", MEASURE), Column("suppressed", TEXT)])
+                Column("value", MEASURE), Column("suppressed", TEXT),
+                # The supplier's Welsh, shown in place of the English to Welsh readers.
+                Column("measure_cy", TEXT), Column("definition_cy", TEXT)])
     return Table("indicators", columns, rows,
                  notes=[{"key": "indicators_latest_periods", "params": {"n": LATEST_PERIODS}}])
 

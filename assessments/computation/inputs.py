@@ -69,7 +69,8 @@ YOUTH_AGGREGATE_COLUMNS = ("extract_id", "organisation_id", "financial_year",
                            "value")
 INDICATOR_COLUMNS = ("extract_id", "organisation_id", "organisation_name", "period_start",
                      "period_end", "area_code", "area_level", "area_name", "measure", "value",
-                     "suppressed", "unit", "definition", "source")
+                     "suppressed", "unit", "definition", "source", "measure_cy",
+                     "definition_cy")
 
 # Home Office recorded crime by CSP (comparators): one row per area, year and offence code,
 # with the taxonomy's category for the code ("" when the code is not in the taxonomy).

@@ -2,7 +2,9 @@
 
 Fire service deliberate fires, MARAC cases, school exclusions, probation caseload,
 resident-survey perception by ward...: columns "Period", "Area code", "Measure", "Value",
-"Unit"; optional "Definition", "Source", "Area name".
+"Unit"; optional "Definition", "Source", "Area name", and the measure's name and definition in
+Welsh ("Measure (Welsh)" or "Mesur", "Definition (Welsh)" or "Diffiniad") for pages read in
+Welsh.
 
 Period forms (period_start and period_end are the first and last day covered):
   financial year   2023/24, 2023-24, FY2023/24       -> 2023-04-01 .. 2024-03-31
@@ -52,8 +54,11 @@ from .common import (
 SOURCE_KEY = "indicator"
 PERIOD, AREA, MEASURE, VALUE, UNIT = "Period", "Area code", "Measure", "Value", "Unit"
 DEFINITION, SOURCE, AREA_NAME = "Definition", "Source", "Area name"
+MEASURE_CY, DEFINITION_CY = "Measure (Welsh)", "Definition (Welsh)"
+# Other headings a bilingual supplier may give the Welsh columns.
+ALIASES = {MEASURE_CY: ("Measure cy", "Mesur"), DEFINITION_CY: ("Definition cy", "Diffiniad")}
 REQUIRED_COLUMNS = (PERIOD, AREA, MEASURE, VALUE, UNIT)
-OPTIONAL_COLUMNS = (DEFINITION, SOURCE, AREA_NAME)
+OPTIONAL_COLUMNS = (DEFINITION, SOURCE, AREA_NAME, MEASURE_CY, DEFINITION_CY)
 CANONICAL_COLUMNS = (
     "source_row",
     "period_start",
@@ -67,6 +72,8 @@ CANONICAL_COLUMNS = (
     "unit",
     "definition",
     "source",
+    "measure_cy",
+    "definition_cy",
 )
 SUPPRESSED = {"*", "c", "x", "..", "-", "[c]", "[x]", "[z]", "suppressed", "n/a", "na"}
 __all__ = ["ERROR_COLUMNS", "IndicatorSummary", "parse", "period_bounds"]
@@ -184,7 +191,8 @@ def _values(problems: Problems, raw: pd.Series):
 
 def _canonical(frame: pd.DataFrame, today: dt.date, source: str | None):
     names = (*REQUIRED_COLUMNS, *OPTIONAL_COLUMNS)
-    raw = {name: column_text(frame, find_column(frame, name)) for name in names}
+    raw = {name: column_text(frame, find_column(frame, name, *ALIASES.get(name, ())))
+           for name in names}
     problems = Problems(frame.index.to_series())
     start, end = period_bounds(raw[PERIOD])
     problems.add(
@@ -221,6 +229,8 @@ def _canonical(frame: pd.DataFrame, today: dt.date, source: str | None):
             "unit": unit.astype("string"),
             "definition": raw[DEFINITION],
             "source": raw[SOURCE].fillna(source) if source else raw[SOURCE],
+            "measure_cy": raw[MEASURE_CY].str.replace(r"\s+", " ", regex=True),
+            "definition_cy": raw[DEFINITION_CY],
         },
         index=frame.index,
     )

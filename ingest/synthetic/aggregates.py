@@ -23,7 +23,17 @@ YOUTH_JUSTICE_MEASURES = (
     "First time entrants", "FTE rate per 100,000 aged 10-17", "Proven reoffending rate",
     "Outcome 22 diversions", "Knife possession offences",
 )  # fmt: skip
-INDICATOR_COLUMNS = ("Period", "Area Code", "Area Name", "Measure", "Value", "Unit", "Source")
+INDICATOR_COLUMNS = ("Period", "Area Code", "Area Name", "Measure", "Value", "Unit", "Source",
+                     "Measure (Welsh)")
+# Each measure's name in Welsh, as a bilingual supplier gives it.
+WELSH = {
+    "Deliberate fires": "Tanau bwriadol",
+    "MARAC cases discussed": "Achosion MARAC a drafodwyd",
+    "Permanent exclusions": "Gwaharddiadau parhaol",
+    "Suspensions per 100 pupils": "Ataliadau fesul 100 disgybl",
+    "Residents who feel safe outside after dark": "Trigolion sy'n teimlo'n ddiogel y tu allan "
+                                                  "ar ôl iddi dywyllu",
+}
 # measure -> (unit, source, level per 100,000 residents or a percentage, yearly trend)
 QUARTERLY = {
     "Deliberate fires": ("count", "Synthetic Fire and Rescue Service", 55.0, 0.97),
@@ -94,4 +104,5 @@ def indicator(
                 value = round(float(np.clip(rng.normal(level - y, 3), 20, 98)), 1)
                 rows.append((common.financial_year_label(start_fy + y), ward_code, ward_name,
                              SURVEY[0], value, SURVEY[1], SURVEY[2]))  # fmt: skip
+    rows = [(*r, WELSH[r[3]]) for r in rows]
     return common.frame({c: [str(r[i]) for r in rows] for i, c in enumerate(INDICATOR_COLUMNS)})

@@ -316,3 +316,34 @@ def test_csv_files_are_named_as_the_page_names_their_table(client, world, assess
     name = response["Content-Disposition"].split('filename="')[1].rstrip('"')
     assert name == (f"{world.home.slug}-2023-24-v1-victims-and-suspects-"
                     "victims-by-self-defined-ethnicity.csv")
+
+
+@pytest.mark.django_db
+def test_an_indicator_reads_in_welsh_where_its_supplier_gave_the_welsh(
+        client, world, police, population):
+    from datetime import date
+
+    from ingest.models import Extract, IndicatorValue
+
+    from .conftest import BCP, add_extract, police_org
+
+    organisation = police_org(world.home)
+    extract = add_extract(world.home, organisation, source="indicator", name="ind.csv")
+    Extract.objects.filter(pk=extract.pk).update(status=Extract.Status.LOADED)
+    IndicatorValue.objects.create(
+        extract=extract, organisation=organisation, source_row=1,
+        period_start=date(2023, 4, 1), period_end=date(2024, 3, 31), area_code=BCP,
+        area_level="local_authority", measure="Deliberate fires", value=12, unit="count",
+        source="Fire service", measure_cy="Tanau bwriadol")
+    definition = services.definition_create(partnership=world.home, name="Local",
+                                            financial_year="2023/24", rules=RULES)
+    run = services.run(services.claim(services.assessment_start(
+        partnership=world.home, financial_year="2023/24",
+        definition_version=definition.current, enqueue=False).pk))
+    as_role(client, world, Role.ANALYST)
+    english = client.get(url("assessment_section", run, section="health")).content.decode()
+    assert "Deliberate fires" in english and "Tanau bwriadol" not in english
+    client.cookies["django_language"] = "cy"
+    welsh = client.get(url("assessment_section", run, section="health")).content.decode()
+    assert "Tanau bwriadol" in welsh and "Deliberate fires" not in welsh
+    assert ">nifer<" in welsh  # the unit "count", in Welsh

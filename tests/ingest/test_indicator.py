@@ -42,6 +42,18 @@ def test_canonical_record():
     assert not record["suppressed"]
 
 
+@pytest.mark.parametrize("heading", ["Measure (Welsh)", "Mesur", "measure_cy"])
+def test_welsh_measure_and_definition_kept_beside_the_english(heading):
+    columns = [*HEADER, heading, "Diffiniad"]
+    result = indicator.parse(
+        table(row() + ["Tanau  bwriadol", "Tanau cynradd ac eilaidd"], row(area="E05000002")
+              + ["", ""], columns=columns), today=TODAY)
+    first, second = result.records.iloc[0], result.records.iloc[1]
+    assert (first["measure"], first["measure_cy"]) == ("Deliberate fires", "Tanau bwriadol")
+    assert first["definition_cy"] == "Tanau cynradd ac eilaidd"
+    assert pd.isna(second["measure_cy"]) or second["measure_cy"] == ""
+
+
 @pytest.mark.parametrize(
     "period, start, end",
     [

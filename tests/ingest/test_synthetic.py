@@ -355,8 +355,9 @@ def test_the_other_generators_parse_with_no_errors(places, name):
 def test_indicators(places):
     frame = synthetic.indicator(LAS, 2022, 2, seed=4, geography_frame=places)
     assert list(frame.columns) == ["Period", "Area Code", "Area Name", "Measure", "Value",
-                                   "Unit", "Source"]  # fmt: skip
+                                   "Unit", "Source", "Measure (Welsh)"]  # fmt: skip
     measures = set(frame["Measure"])
+    assert (frame["Measure (Welsh)"] != "").all()
     assert {"Deliberate fires", "MARAC cases discussed", "Permanent exclusions",
             "Residents who feel safe outside after dark"} <= measures  # fmt: skip
     fires = frame[frame["Measure"] == "Deliberate fires"]
