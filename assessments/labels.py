@@ -128,6 +128,8 @@ VALUES = {
     "exact_conditional": gettext_lazy("Exact test"),
     "quasi_poisson": gettext_lazy("Quasi-Poisson test"),
     "not_recorded": gettext_lazy("Not recorded"),
+    "youth_records": gettext_lazy("Youth justice cohort records"),
+    "youth_aggregates": gettext_lazy("Youth justice service figures"),
     "no_lsoa": gettext_lazy("No LSOA"),
     "lsoa_2021_no_lookup": gettext_lazy("2021 LSOA code with no lookup"),
     "lsoa_unknown": gettext_lazy("LSOA code not recognised"),

@@ -7,6 +7,7 @@ import io
 from dataclasses import dataclass
 
 from django.utils.formats import number_format
+from django.utils.functional import lazy
 from django.utils.translation import get_language, gettext_lazy
 from django.utils.translation import gettext as _
 
@@ -31,6 +32,9 @@ from .labels import (
     unit,
     verdict,
 )
+
+_lazy_capitalise = lazy(capitalise, str)
+_lazy_share = lazy(lambda flag: _("%(flag)s (%%)") % {"flag": capitalise(flag)}, str)
 
 COLUMNS = {
     "category": gettext_lazy("Category"),
@@ -112,14 +116,20 @@ COLUMNS = {
     "suspect_known": gettext_lazy("Suspects of known age"),
     "suspect_share": gettext_lazy("Suspects under 25 (%)"),
     "suspect_ci": gettext_lazy("Suspects under 25 (%)"),
-    "domestic_abuse_percent": gettext_lazy("Domestic abuse (%)"),
-    "knife_percent": gettext_lazy("Knife or sharp instrument (%)"),
     "sharp": gettext_lazy("Sharp object"),
     "sharp_percent": gettext_lazy("Sharp object (%)"),
     "sharp_object": gettext_lazy("Sharp object"),
     "sharp_object_under_25": gettext_lazy("Sharp object, under 25s"),
     "all_assault": gettext_lazy("All assaults"),
-    **{k: v for k, v in FLAGS.items()},
+    "weapon": gettext_lazy("Weapon"),
+    "location_type": gettext_lazy("Location type"),
+    "definition": gettext_lazy("Definition"),
+    "period_start": gettext_lazy("Period start"),
+    "period_end": gettext_lazy("Period end"),
+    "suppressed": gettext_lazy("Suppressed"),
+    # A flag's count column, and its share: "Domestic abuse", "Firearm (%)".
+    **{k: _lazy_capitalise(v) for k, v in FLAGS.items()},
+    **{f"{k}_percent": _lazy_share(v) for k, v in FLAGS.items()},
 }
 
 

@@ -153,8 +153,9 @@ def run(assessment: Assessment) -> Assessment:
         log.exception("assessment %s failed", assessment.pk)
         Assessment.objects.filter(pk=assessment.pk).update(
             status=Assessment.Status.FAILED, stage="", finished_at=timezone.now(),
-            error=_("The assessment could not be computed: %(error)s") % {
-                "error": str(error)[:500]})
+            # For administrators (the admin site, the log): readers get a sentence in their
+            # own language from the page, not the worker's words.
+            error=f"{type(error).__name__}: {error}"[:500])
         assessment.refresh_from_db()
         return assessment
     Assessment.objects.filter(pk=assessment.pk).update(

@@ -4,6 +4,8 @@ partnership, a superuser, and a user of another partnership who must see nothing
 from dataclasses import dataclass
 
 import pytest
+from django.conf import settings
+from django.utils import translation
 from django_otp import DEVICE_ID_SESSION_KEY
 
 from partners import services
@@ -11,6 +13,15 @@ from partners.models import Partnership, Seat, User
 from partners.roles import Role
 
 from .factories import OrganisationFactory, UserFactory, confirmed_device
+
+
+@pytest.fixture(autouse=True)
+def _english_after_each_test():
+    """A request read in Welsh leaves Welsh active in the test's thread (LocaleMiddleware
+    activates the reader's language and nothing resets it): the next test starts in
+    English again."""
+    yield
+    translation.activate(settings.LANGUAGE_CODE)
 
 
 @dataclass

@@ -126,3 +126,30 @@ def test_presets_make_definitions_the_command_can_use(world, police):
     assert "priority 1" in out
     assert Definition.objects.get(partnership=world.home).preset == \
         "home_office_serious_violence"
+
+
+@pytest.mark.django_db
+def test_a_failed_run_tells_its_reader_what_to_do_in_their_language(client, world, police,
+                                                                    monkeypatch):
+    from django.urls import reverse
+
+    from partners.roles import Role
+
+    from ..conftest import login_verified
+
+    def broken(assessment):
+        raise KeyError("victim_age")
+
+    monkeypatch.setattr(services, "_compute", broken)
+    queued = services.assessment_start(partnership=world.home, financial_year="2023/24",
+                                       definition_version=definition(world).current,
+                                       enqueue=False)
+    failed = services.run(services.claim(queued.pk))
+    assert failed.status == Assessment.Status.FAILED
+    assert failed.error == "KeyError: 'victim_age'"  # for administrators
+    login_verified(client, world.users[Role.ANALYST])
+    client.cookies["django_language"] = "cy"
+    page = client.get(reverse("assessment", kwargs={"slug": world.home.slug,
+                                                    "uuid": failed.uuid})).content.decode()
+    assert "victim_age" not in page and str(failed.uuid) in page
+    assert "Dechreuwch y rhediad eto" in page
