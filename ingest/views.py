@@ -65,11 +65,19 @@ def _seated(partnership):
     return Organisation.objects.filter(seats__partnership=partnership)
 
 
+WORKING = (Extract.Status.QUARANTINED, Extract.Status.PROCESSING)
+
+
 @partnership_view(Perm.VIEW_EXTRACTS)
 def extracts(request, partnership):
     can_upload = bool(set(UPLOADERS) & access.perms_in(request.user, partnership))
-    return render(request, "ingest/extracts.html", {
-        "extracts": selectors.extracts_of(partnership)[:200], "can_upload": can_upload})
+    extracts = list(selectors.extracts_of(partnership)[:200])
+    # While a file waits for the worker the table refreshes itself (htmx), and stops once
+    # none does.
+    working = any(e.status in WORKING for e in extracts)
+    partial = request.headers.get("HX-Request") == "true"
+    return render(request, "ingest/_extracts_table.html" if partial else "ingest/extracts.html",
+                  {"extracts": extracts, "can_upload": can_upload, "working": working})
 
 
 @partnership_view(*UPLOADERS)

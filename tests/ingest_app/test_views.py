@@ -267,3 +267,17 @@ def test_data_provider_is_offered_what_their_agreements_cover(as_user, world):
     assert f'value="{own.pk}" selected' in page
     agreements = as_user(world.users["analyst"]).get(url("agreements", world)).content.decode()
     assert 'data-testid="review-overdue"' in agreements
+
+
+def test_data_list_refreshes_itself_while_a_file_waits_and_stops_after(as_user, world, police):
+    client = as_user(world.users["analyst"])
+    waiting = services.extract_receive(
+        partnership=world.home, organisation=police, source_key="police_uk_street",
+        filename="2023-04-street.csv", uploaded_by=world.users["analyst"],
+        chunks=[street_file([street_row(1)]).read()])
+    page = client.get(url("extracts", world)).content.decode()
+    assert 'data-testid="extracts-refreshing"' in page
+    Extract.objects.filter(pk=waiting.pk).update(status=Extract.Status.LOADED)
+    partial = client.get(url("extracts", world), HTTP_HX_REQUEST="true").content.decode()
+    assert partial.startswith('<div id="extracts-table"') and "hx-get" not in partial
+    assert "2023-04-street.csv" in partial
