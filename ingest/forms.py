@@ -80,7 +80,9 @@ class UploadForm(forms.Form):
                                    error_messages={"required": _("Choose the kind of data")})
     files = MultipleFileField(label=_("Files"),
                             help_text=_("CSV, XLSX or ODS. You can choose several files."),
-                            error_messages={"required": _("Choose at least one file")})
+                            error_messages={"required": _("Choose at least one file")},
+                            # Empty files get the platform's own message, naming them (clean).
+                            allow_empty_file=True)
 
     def __init__(self, *args, organisations=None, source_choices=None, **kwargs):
         super().__init__(*args, **kwargs)
@@ -101,6 +103,11 @@ class UploadForm(forms.Form):
         if key and not sources.source(key).reference and not data.get("organisation"):
             self.add_error("organisation",
                            _("Choose the organisation that supplied the data"))
+        # Checked before any file is received, so that none of several is taken in.
+        for upload in data.get("files") or []:
+            if upload is not None and upload.size == 0:
+                self.add_error("files", _("%(name)s is empty. Choose the file again: it may "
+                                          "not have finished saving.") % {"name": upload.name})
         return data
 
 

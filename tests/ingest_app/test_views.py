@@ -281,3 +281,14 @@ def test_data_list_refreshes_itself_while_a_file_waits_and_stops_after(as_user, 
     partial = client.get(url("extracts", world), HTTP_HX_REQUEST="true").content.decode()
     assert partial.startswith('<div id="extracts-table"') and "hx-get" not in partial
     assert "2023-04-street.csv" in partial
+
+
+def test_an_empty_file_among_several_is_named_and_none_is_received(as_user, world, police):
+    client = as_user(world.users["analyst"])
+    response = client.post(url("upload", world), {
+        "organisation": police.pk, "source_key": "police_uk_street",
+        "files": [street_file([street_row(1)]),
+                  SimpleUploadedFile("2023-05-street.csv", b"", content_type="text/csv")]})
+    assert response.status_code == 200
+    assert "2023-05-street.csv is empty. Choose the file again" in response.content.decode()
+    assert not Extract.objects.exists()
