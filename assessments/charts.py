@@ -76,7 +76,10 @@ def volumes_by_category(table: Table, whole=None) -> dict | None:
 
 def monthly(table: Table, whole=None) -> dict | None:
     series: dict[str, tuple[list, list]] = {}
-    for row in table.rows:
+    years = {total for total, _parts in table.row_sums}  # each year's row: not a month
+    for i, row in enumerate(table.rows):
+        if i in years:
+            continue
         xs, ys = series.setdefault(str(row.get("category")), ([], []))
         xs.append(row.get("month"))
         ys.append(_num(row.get("count")))

@@ -200,6 +200,7 @@ UNITS = {
     "per 100,000": gettext_lazy("per 100,000"),
     "days": gettext_lazy("days"),
     "score": gettext_lazy("score"),
+    "rate per 100 pupils": gettext_lazy("rate per 100 pupils"),
 }
 
 

@@ -7,8 +7,9 @@ from django.utils.translation import gettext_lazy as _
 from .labels import category, harm_index, pretty, rule, source
 
 NOTES = {
-    "suppressed": _("Numbers from 1 to %(threshold_less)s are shown as <%(threshold)s, and "
-                    "figures that would reveal them as [c]."),
+    "suppressed": _("Numbers from 1 to %(threshold_less)s are shown as <%(threshold)s (and "
+                    "so are zeros where showing them would give those away), and figures "
+                    "that would reveal them as [c]."),
     "coarse_police_uk": _("Built from data.police.uk street-level records: coarse crime types "
                           "only, by month, with no ages, flags or locations."),
     "no_police_data": _("No police data was loaded for these years."),
@@ -35,7 +36,8 @@ NOTES = {
                                  "visitors are not resident: read their rates with care, and "
                                  "look at counts and density."),
     "apportioned_admissions": _("Admissions recorded by postcode district are shared between "
-                                "local authorities by the loaded lookup: estimates."),
+                                "local authorities by the loaded lookup: estimates, shown to "
+                                "the nearest whole admission (the CSV keeps two decimals)."),
     "top_component": _("%(component)s scores %(score)s of 5 (weight %(weight)s)"),
     "component_missing": _("%(component)s left out (%(reason)s): its weight is shared among "
                            "the others"),
@@ -50,6 +52,14 @@ NOTES = {
     "weekend_window": _("Weekend: Friday 18:00 to Monday 06:00 (%(hours)s hours)."),
     "flags_not_available": _("data.police.uk records no flags."),
     "harm_index": _("Harm under %(index)s."),
+    "sources_count_records": _("Records as supplied, whatever the local definition: "
+                               "admissions split between local authorities by postcode "
+                               "district are counted whole here and by their share on the "
+                               "health page."),
+    "yearly_is_committed_less_non_recent": _("The yearly figures on the other tables count "
+                                             "offences by the year they were committed, "
+                                             "less the non-recent ones, which are counted "
+                                             "apart."),
     "harm_ranked_by": _("Rank (%(index)s): 1 is the most harmful category under %(index)s."),
     "harm_index_not_loaded": _("The harm index %(index)s is not loaded."),
     "harm_unweighted": _("%(count)s records have no weight in %(index)s and add no harm."),
@@ -150,6 +160,9 @@ NOTES = {
                                               "codes: read into the taxonomy's categories."),
 }
 
+GRANULARITIES = {"offence_code": _("Home Office offence code"),
+                 "offence_subgroup": _("offence subgroup")}
+
 MISSING_REASONS = {
     "no_harm_index": _("no harm index loaded"),
     "no_harm_weight": _("no harm weight for this category"),
@@ -180,6 +193,8 @@ def text(note: dict) -> str:
 
         params["component"] = str(COMPONENT_LABELS.get(params["component"],
                                                        params["component"]))
+    if params.get("granularity") in GRANULARITIES:
+        params["granularity"] = GRANULARITIES[params["granularity"]]
     if params.get("reason") in MISSING_REASONS:
         params["reason"] = MISSING_REASONS[params["reason"]]
     for name, value in params.items():

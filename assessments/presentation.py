@@ -122,6 +122,14 @@ COLUMNS = {
     "sharp_object_under_25": gettext_lazy("Sharp object, under 25s"),
     "all_assault": gettext_lazy("All assaults"),
     "weapon": gettext_lazy("Weapon"),
+    "weighted": gettext_lazy("Weighted"),
+    "loaded": gettext_lazy("Loaded"),
+    "partial": gettext_lazy("Partly loaded"),
+    "missing_quarters": gettext_lazy("Quarters missing"),
+    "partial_quarters": gettext_lazy("Quarters partly loaded"),
+    "vintage": gettext_lazy("Census year of the LSOA codes"),
+    "area_km2": gettext_lazy("Area (km²)"),
+    "untimed": gettext_lazy("Without a time"),
     "location_type": gettext_lazy("Location type"),
     "definition": gettext_lazy("Definition"),
     "period_start": gettext_lazy("Period start"),
@@ -361,7 +369,7 @@ def table_title(key: str, table: Table | None = None, section: str = "") -> str:
     if key.startswith("harm_"):
         notes = table.notes if table is not None else []
         index = next(((n.get("params") or {}).get("index") for n in notes
-                      if n.get("key") == "harm_index"
+                      if n.get("key") in ("harm_index", "harm_granularity")
                       and (n.get("params") or {}).get("index")), None)
         return _("Harm under %(index)s") % {
             "index": harm_index(index) if index else key[5:].replace("_", " ")}

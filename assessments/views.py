@@ -150,6 +150,7 @@ def assessment(request, partnership, uuid):
     return render(request, "assessments/overview.html", {
         "assessment": item, "audience": audience,
         "audience_label": labels.AUDIENCES.get(audience, audience),
+        "harm_index": labels.harm_index(item.harm_index) if item.harm_index else "",
         "sections": _section_links(item),
         "headline": presentation.compact(presentation.show(headline)) if headline else None,
         "chart": charts.for_table("volumes", headline) if headline else None,

@@ -4,8 +4,8 @@ Analyses produce unsuppressed tables (the partnership's own record). Every outpu
 CSV, charts, maps, API, reports) passes them through `protect` for its audience. For
 scrutiny and public audiences:
 
-1. primary: counts from 1 to threshold - 1 become "<threshold" ("<5"). Zeros are shown:
-   a zero reveals nothing about a person.
+1. primary: counts from 1 to threshold - 1 become "<threshold" ("<5"). Zeros are shown
+   (a zero reveals nothing about a person), except as step 3 says.
 2. derived: every value worked out from a suppressed count (its column's `derived_from`)
    becomes "[c]": rates, intervals, percentages, changes, differences, ratios, verdicts.
 3. secondary: in every group of a total and the parts that add up to it (the table's
@@ -15,7 +15,10 @@ scrutiny and public audiences:
    cell, as suppressing a cell for one group can leave another with a lone one.
    In a group whose hidden cells are all primary, the total minus the visible cells can
    still give them away, as each is at least 1 (two "<5" cells sharing a remainder of 2
-   are both 1), so one more (not small) cell is suppressed the same way.
+   are both 1), so one more (not small) cell is suppressed the same way. When every visible
+   part is zero, hiding the total is no protection (totals are published elsewhere: a
+   category's year beside its months), so the group's zeros are shown as "<5" too: the
+   remainder is then shared among more cells than it could pin down.
    Then step 2 again.
 """
 
@@ -115,6 +118,15 @@ def _suppress(table: Table, threshold: int) -> dict[Cell, str]:
         for group in groups:
             cell = _lone(table, group, hidden)
             if cell is None:
+                zeros = _zeros_to_hide(table, group, hidden, primary)
+                if zeros:
+                    # Shown as "<5" but not counted as primary: they are not at least 1, which
+                    # is what lets them protect the others.
+                    for zero in zeros:
+                        reasons[zero] = PRIMARY
+                    hidden |= set(zeros)
+                    changed = True
+                    continue
                 cell = _only_primaries(table, group, hidden, primary)
             if cell is not None:
                 reasons[cell] = SECONDARY
@@ -186,6 +198,20 @@ def _next_to_hide(table: Table, group: tuple[Cell, list[Cell]], hidden: set[Cell
     if total not in hidden and _number(_value(table, total)) and _value(table, total) != 0:
         return total
     return None
+
+
+def _zeros_to_hide(table: Table, group: tuple[Cell, list[Cell]], hidden: set[Cell],
+                   primary: set[Cell]) -> list[Cell]:
+    """The visible zero parts of a group whose hidden cells are two or more primaries and
+    whose other visible parts are all zero: shown as "<5" with them (module docstring)."""
+    total, parts = group
+    cells = [c for c in [total, *parts] if c in hidden]
+    if len(cells) < 2 or not all(c in primary for c in cells) or total in hidden:
+        return []
+    visible = [c for c in parts if c not in hidden and _number(_value(table, c))]
+    if any(_value(table, c) != 0 for c in visible):
+        return []
+    return visible
 
 
 def _only_primaries(table: Table, group: tuple[Cell, list[Cell]], hidden: set[Cell],

@@ -136,10 +136,21 @@ def _index_table(name: str, year: pd.DataFrame, weights: pd.Series,
     columns = [Column("category", LABEL), Column("count", COUNT), Column("weighted", COUNT),
                Column("unweighted", COUNT), Column("harm", MEASURE, ("weighted",)),
                Column("harm_share", PERCENT, ("weighted",)),
-               Column("volume_share", PERCENT, ("count",)), Column("rank", MEASURE)]
-    return Table(f"harm_{slug(name)}", columns, rows,
-                 row_sums=total_row_sums(rows),
-                 column_sums={"count": ["weighted", "unweighted"]}, notes=notes)
+               Column("volume_share", PERCENT, ("count",)),
+               # A rank places a hidden count between its neighbours' harms: hidden with it.
+               Column("rank", MEASURE, ("weighted",))]
+    table = Table(f"harm_{slug(name)}", columns, rows,
+                  row_sums=total_row_sums(rows),
+                  column_sums={"count": ["weighted", "unweighted"]}, notes=notes)
+    _shares_of_all(table)
+    return table
+
+
+def _shares_of_all(table: Table) -> None:
+    """Harm shares are of the total harm: with one category's harm hidden, any visible share
+    and its harm give the total, and the total minus the visible harms the hidden one."""
+    categories = list(range(len(table.rows) - 1))
+    table.shares_of = {"harm_share": categories}
 
 
 def _harm_row(category: str, frame: pd.DataFrame) -> dict[str, Any]:
@@ -173,13 +184,15 @@ def _combined(names: list[str], tables: dict[str, Table]) -> Table:
     columns = ([chosen.column(k) for k in keep[:2]]
                + [Column("harm", MEASURE, ("count",)), Column("harm_share", PERCENT, ("count",)),
                   Column("volume_share", PERCENT, ("count",))]
-               + [Column(f"rank_{slug(n)}", MEASURE) for n in names])
+               + [Column(f"rank_{slug(n)}", MEASURE, ("count",)) for n in names])
     unweighted = [n for n in chosen.notes if n["key"] == "harm_unweighted"]
     ranked = [{"key": "harm_ranked_by", "params": {"index": n, "column": f"rank_{slug(n)}"}}
               for n in names]
-    return Table("harm", columns, rows, row_sums=list(chosen.row_sums),
-                 notes=[{"key": "harm_index", "params": {"index": names[0]}}, *unweighted,
-                        *ranked])
+    table = Table("harm", columns, rows, row_sums=list(chosen.row_sums),
+                  notes=[{"key": "harm_index", "params": {"index": names[0]}}, *unweighted,
+                         *ranked])
+    _shares_of_all(table)
+    return table
 
 
 def _figures(table: Table, chosen: str) -> dict[str, dict[str, Any]]:

@@ -287,19 +287,25 @@ def _indicators(indicators: pd.DataFrame) -> Table:
                 Column("unit", TEXT), Column("source", TEXT), Column("definition", TEXT),
                 Column("area_code", LABEL), Column("area_name", TEXT),
                 Column("period_start", LABEL), Column("period_end", LABEL),
-                Column("value", MEASURE), Column("suppressed", TEXT),
+                Column("count", COUNT), Column("value", MEASURE), Column("suppressed", TEXT),
                 # The supplier's Welsh, shown in place of the English to Welsh readers.
                 Column("measure_cy", TEXT), Column("definition_cy", TEXT)])
     return Table("indicators", columns, rows,
                  notes=[{"key": "indicators_latest_periods", "params": {"n": LATEST_PERIODS}}])
 
 
+# Units whose values count people or events: disclosure control protects them as counts.
+COUNT_UNITS = {"count", "number", "cases", "people", "incidents", "offences", "referrals"}
+
+
 def _indicator_row(record: pd.Series) -> dict[str, Any]:
     suppressed = bool(record["suppressed"])
     value = None if suppressed or pd.isna(record["value"]) else float(record["value"])
+    counted = str(record["unit"]).strip().lower() in COUNT_UNITS
     return {c: record[c] or None for c in GROUP_BY} | {
         "period_start": _day(record["start"]), "period_end": _day(record["end"]),
-        "value": value,
+        "count": _count(value) if counted and value is not None else None,
+        "value": None if counted else value,
         "suppressed": "suppressed" if suppressed else None}
 
 

@@ -85,7 +85,7 @@ def compute(inputs: Inputs, selection: Selection) -> Section:
                                            "total": len(year)}})
             section.add(table)
     section.add(_under_25(police, inputs.years))
-    section.add(_missing(year, groups))
+    section.add(_missing(year))
     section.figures = _figures(section.tables["under_25"], inputs.financial_year)
     return section
 
@@ -293,22 +293,22 @@ def _represented(ratio: float | None, low: float | None, high: float | None) -> 
 
 # --- Missing values ------------------------------------------------------------------------
 
-def _missing(year: pd.DataFrame, groups: dict[tuple[str, str], pd.Series]) -> Table:
-    """Per field, records of the assessed year where it is blank or unknown."""
+def _missing(year: pd.DataFrame) -> Table:
+    """Per field, records of the assessed year where it is blank or unknown. Ethnicity is
+    left to its own tables (their Unknown row, and how many records are of each basis):
+    its missing count here would be that Unknown plus the records of the other basis, so
+    beside the basis's total it would give a suppressed Unknown away."""
     rows = []
     for person in PERSONS:
         blank = {
             f"{person}_age": year[f"{person}_age"].isna(),
             f"{person}_sex": ~year[f"{person}_sex"].isin(SEXES[:3]),
         }
-        for basis in BASES:
-            blank[f"{person}_ethnicity_{basis}"] = ~groups[person, basis].isin(GROUPS)
         rows += [{"field": f, "missing": int(b.sum()), "records": len(year),
                   "percent": _percent(b.sum(), len(year))} for f, b in blank.items()]
     columns = [Column("field", LABEL), Column("missing", COUNT), Column("records", COUNT),
                Column("percent", PERCENT, ("missing", "records"))]
-    return Table("missing", columns, rows,
-                 notes=[{"key": "missing_of_selection"}, {"key": "ethnicity_missing_by_basis"}])
+    return Table("missing", columns, rows, notes=[{"key": "missing_of_selection"}])
 
 
 def _figures(under_25: Table, year: str) -> dict[str, dict[str, Any]]:

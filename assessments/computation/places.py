@@ -52,7 +52,13 @@ from .tables import (
     Section,
     Table,
 )
-from .volumes import counted_records
+from .volumes import ALL, counted_records
+
+# The rows closing an area table: records placed in no area at this level, and all records.
+# With them the table adds up to the total every other page publishes, so disclosure control
+# knows that total minus the visible areas would give a suppressed area away.
+NOT_PLACED = "not_placed"
+SUMMARY_ROWS = (NOT_PLACED, ALL)
 
 # (level, record column, name column in inputs.areas or None)
 LEVELS = (("lsoa", "lsoa_code", "lsoa_name"), ("ward", "ward_code", "ward_name"),
@@ -102,13 +108,28 @@ def _areas(years: dict[str, pd.DataFrame], inputs: Inputs, lsoas: LsoaPopulation
     areas["count"] = this.reindex(areas.index, fill_value=0)
     areas["previous"] = last.reindex(areas.index, fill_value=0)
     rows = _area_rows(areas)
+    rows += [_summary_row(NOT_PLACED, this.get("", 0), last.get("", 0)),
+             _summary_row(ALL, this.sum(), last.sum())]
     notes = ([{"key": "rate_per", "params": {"per": PER}},
               {"key": "records_without_area", "params": {"count": int(this.get("", 0))}},
               {"key": "location_quotient_population"}, {"key": "funnel_limits"}]
              + population_note(used, wanted))
     if level == "beat":
         notes.append({"key": "beat_no_population"})
-    return Table(f"areas_{level}", _area_columns(), rows, notes=notes)
+    sums = [(len(rows) - 1, list(range(len(rows) - 1)))]
+    return Table(f"areas_{level}", _area_columns(), rows, row_sums=sums, notes=notes)
+
+
+def _summary_row(area: str, count, previous) -> dict[str, Any]:
+    count, previous = int(count), int(previous)
+    return {"area": area, "name": None, "count": count, "previous": previous,
+            "difference": count - previous, "change": stats.percent_change(previous, count),
+            "population": None}
+
+
+def areas_only(table: Table) -> list[dict[str, Any]]:
+    """An area table's rows for areas (not its not-placed and total rows)."""
+    return [r for r in table.rows if r["area"] not in SUMMARY_ROWS]
 
 
 def _code_counts(codes: pd.Series) -> pd.Series:
@@ -250,11 +271,12 @@ def _funnel_points(tables: dict[str, Table]) -> Table:
 def _top_areas(wards: Table) -> Table:
     """The TOP wards by count. A busy ward (top decile of ward counts) whose resident rate
     is above the 99.8% limit is likely a town centre: its offences fall on visitors too."""
-    top = [r for r in wards.rows if r["count"]][:TOP]
+    top = [r for r in areas_only(wards) if r["count"]][:TOP]
     keys = ("area", "name", "count", "population", "rate", "ci_low", "ci_high", "funnel",
             "density")
     rows = [{k: r[k] for k in keys} for r in top]
-    cut = float(np.quantile([r["count"] for r in wards.rows], 0.9)) if wards.rows else 0.0
+    counts = [r["count"] for r in areas_only(wards)]
+    cut = float(np.quantile(counts, 0.9)) if counts else 0.0
     centres = [r["area"] for r in top if r["funnel"] == "above_998" and r["count"] >= cut]
     notes = [{"key": "non_resident_population", "params": {"areas": centres}}] if centres else []
     columns = ([Column("area", LABEL), Column("name", TEXT), Column("count", COUNT),

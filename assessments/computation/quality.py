@@ -78,8 +78,9 @@ def _sources(inputs: Inputs) -> Table:
     records["indicator"] = _indicators_in_year(inputs.indicators, year)
     rows = [{"source": s, "records": records[s],
              "status": SUPPLIED if records[s] else NOT_SUPPLIED} for s in SOURCES]
+    notes = [{"key": "sources_count_records"}]
     return Table("sources", [Column("source", LABEL), Column("records", COUNT),
-                             Column("status", TEXT)], rows)
+                             Column("status", TEXT)], rows, notes=notes)
 
 
 def _indicators_in_year(indicators: pd.DataFrame, year: str) -> int:

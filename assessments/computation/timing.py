@@ -38,7 +38,7 @@ def compute(inputs: Inputs, selection: Selection) -> Section:
     untimed = {"key": "no_committed_time", "params": {"count": len(year) - len(timed),
                                                       "total": len(year)}}
     section.add(_day_hour(timed, untimed))
-    section.add(_weekend(timed, untimed))
+    section.add(_weekend(timed, year, untimed))
     return section
 
 
@@ -105,27 +105,39 @@ def _day_hour(timed: pd.DataFrame, untimed: dict[str, Any]) -> Table:
     counts = timed.groupby(["day", "hour"]).size()
     rows = [{"day": d, "hour": h, "count": int(counts.get((d, h), 0))}
             for d in range(7) for h in range(24)]
+    # The cells add up to the records with a time, which the weekend table publishes.
+    rows.append({"day": ALL, "hour": ALL, "count": len(timed)})
     columns = [Column("day", LABEL), Column("hour", LABEL), Column("count", COUNT)]
-    return Table("day_hour", columns, rows, notes=[untimed])
+    return Table("day_hour", columns, rows, row_sums=[(len(rows) - 1, list(range(168)))],
+                 notes=[untimed])
 
 
-def _weekend(timed: pd.DataFrame, untimed: dict[str, Any]) -> Table:
+def _weekend(timed: pd.DataFrame, year: pd.DataFrame, untimed: dict[str, Any]) -> Table:
+    """Weekend share of the records with a time, per category. Each row also counts the
+    category's records without a time and all its records (the year's count every page
+    publishes): records = timed + untimed, so a small untimed count cannot be read off as
+    the year's count minus the timed one."""
     weekend = is_weekend(timed["day"], timed["hour"])
-    rows = [_weekend_row(c, weekend[timed["category"] == c])
-            for c in ordered(timed["category"].unique())]
-    rows.append(_weekend_row(ALL, weekend))
+    all_records = year["category"].value_counts()
+    rows = [_weekend_row(c, weekend[timed["category"] == c], int(all_records.get(c, 0)))
+            for c in ordered(year["category"].unique())]
+    rows.append(_weekend_row(ALL, weekend, len(year)))
     both = ("weekend", "total")
     columns = [Column("category", LABEL), Column("weekend", COUNT), Column("total", COUNT),
                Column("percent", PERCENT, both), Column("low", CI_LOW, both),
-               Column("high", CI_HIGH, both)]
+               Column("high", CI_HIGH, both), Column("untimed", COUNT),
+               Column("records", COUNT)]
     window = {"key": "weekend_window", "params": {"from": "fri_18", "to": "mon_06",
                                                   "hours": WEEKEND_HOURS}}
-    return with_total("weekend", columns, rows, [window, untimed])
+    table = with_total("weekend", columns, rows, [window, untimed])
+    table.column_sums = {"records": ["total", "untimed"]}
+    return table
 
 
-def _weekend_row(category: str, weekend: pd.Series) -> dict[str, Any]:
+def _weekend_row(category: str, weekend: pd.Series, records: int) -> dict[str, Any]:
     count, total = int(weekend.sum()), len(weekend)
     share, low, high = stats.wilson_ci(count, total)
     scaled = [None if v is None else 100 * v for v in (share, low, high)]
-    return dict(zip(("category", "weekend", "total", "percent", "low", "high"),
-                    [category, count, total, *scaled], strict=True))
+    return dict(zip(("category", "weekend", "total", "percent", "low", "high", "untimed",
+                     "records"),
+                    [category, count, total, *scaled, records - total, records], strict=True))

@@ -276,15 +276,24 @@ def _ytd_row(category: str, this: pd.DataFrame, last: pd.DataFrame,
 
 def _monthly(frame: pd.DataFrame, inputs: Inputs) -> Table:
     """Long format for charts: category, month ("YYYY-MM"), count; zero months included,
-    months after data_until left out."""
-    months = [m for y in inputs.years for m in months_of_year(y, inputs.data_until)]
-    index = pd.PeriodIndex(months, freq="M")
+    months after data_until left out. Each category's months of a financial year are
+    followed by the year's row (month "2023/24"), the count the other tables publish: so
+    disclosure control knows the year minus the visible months would reveal hidden ones."""
+    by_year = {y: months_of_year(y, inputs.data_until) for y in inputs.years}
+    index = pd.PeriodIndex([m for months in by_year.values() for m in months], freq="M")
     counts = pd.crosstab(frame["category"], frame["date"].dt.to_period("M"))
     counts = counts.reindex(columns=index, fill_value=0)
-    rows = [{"category": c, "month": str(m), "count": int(counts.at[c, m])}
-            for c in ordered(counts.index[counts.sum(axis=1) > 0]) for m in index]
+    rows, sums = [], []
+    for category in ordered(counts.index[counts.sum(axis=1) > 0]):
+        for year, months in by_year.items():
+            first = len(rows)
+            rows += [{"category": category, "month": str(m), "count": int(counts.at[category, m])}
+                     for m in months]
+            rows.append({"category": category, "month": year,
+                         "count": int(sum(counts.at[category, m] for m in months))})
+            sums.append((len(rows) - 1, list(range(first, len(rows) - 1))))
     return Table("monthly", [Column("category", LABEL), Column("month", LABEL),
-                             Column("count", COUNT)], rows)
+                             Column("count", COUNT)], rows, row_sums=sums)
 
 
 def _recorded_vs_committed(police: pd.DataFrame, years: list[str]) -> Table:
@@ -300,7 +309,8 @@ def _recorded_vs_committed(police: pd.DataFrame, years: list[str]) -> Table:
                Column("recorded", COUNT), Column("non_recent", COUNT),
                Column("non_recent_percent", PERCENT, ("non_recent", "recorded"))]
     return Table("recorded_vs_committed", columns, rows,
-                 notes=[{"key": "non_recent_days", "params": {"days": NON_RECENT_DAYS}}])
+                 notes=[{"key": "non_recent_days", "params": {"days": NON_RECENT_DAYS}},
+                        {"key": "yearly_is_committed_less_non_recent"}])
 
 
 def _non_recent_by_category(police: pd.DataFrame, year: str) -> Table:

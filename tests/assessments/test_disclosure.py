@@ -356,10 +356,25 @@ def test_two_primaries_in_a_group_take_a_secondary_with_them():
     assert disclosure.protect(public, "scrutiny").rows == public.rows  # stable when re-run
 
 
-def test_two_primaries_and_only_zeros_visible_hide_the_total():
+def test_two_primaries_and_only_zeros_visible_hide_the_zeros_not_the_total():
+    """Hiding the total is no protection when it is published elsewhere (a category's year
+    beside its months): the zeros are shown as "<5" instead, so the remainder of 7 is shared
+    among three cells that could each be 0 to 4."""
     table = category_table({"rape": 3, "abh": 4, "homicide": 0})
     public = disclosure.protect(table, "public")
-    assert [r["count"] for r in public.rows] == ["<5", "<5", 0, C]
+    assert [r["count"] for r in public.rows] == ["<5", "<5", "<5", 7]
+
+
+def test_months_of_ones_among_zeros_cannot_be_read_off_the_year():
+    """Business robbery: 8 in the year, 1 in each of 8 months, 0 in the other 4. With the
+    zeros shown, the 8 "<5" months adding up to 8 would each be 1."""
+    months = [1, 0, 1, 1, 0, 1, 1, 0, 1, 1, 0, 1]
+    rows = [{"month": f"m{i}", "count": n} for i, n in enumerate(months)]
+    rows.append({"month": "year", "count": sum(months)})
+    table = Table("monthly", [Column("month", LABEL), Column("count", COUNT)], rows,
+                  row_sums=[(12, list(range(12)))])
+    public = disclosure.protect(table, "public")
+    assert [r["count"] for r in public.rows] == ["<5"] * 12 + [8]
 
 
 def test_every_group_with_hidden_cells_has_a_non_primary_one():

@@ -4,7 +4,7 @@ and indicators."""
 import pandas as pd
 import pytest
 
-from assessments.computation import health
+from assessments.computation import disclosure, health
 from assessments.computation.inputs import (
     ADMISSION_COLUMNS,
     INDICATOR_COLUMNS,
@@ -164,10 +164,17 @@ def test_indicators_latest_five_periods_and_suppression():
                        area_name="BCP")
     table = section(indicators=indicators).tables["indicators"]
     assert [r["period_start"] for r in table.rows] == [s for s, _ in periods[1:]]
-    assert table.rows[0]["value"] == 1.0 and table.rows[0]["suppressed"] is None
-    assert table.rows[-1]["value"] is None and table.rows[-1]["suppressed"] == "suppressed"
+    # A value in a count unit is a count: disclosure control protects it as one.
+    assert table.rows[0]["count"] == 1 and table.rows[0]["value"] is None
+    assert table.rows[0]["suppressed"] is None
+    assert table.rows[-1]["count"] is None and table.rows[-1]["suppressed"] == "suppressed"
     assert table.rows[0]["organisation_name"] == "Dorset Fire"
     assert table.rows[0]["definition"] is None
+    scrutiny = disclosure.protect(table, "scrutiny")
+    assert [r["count"] for r in scrutiny.rows] == ["<5"] * 4 + [None]
+    share = indicators.assign(unit="%")
+    rows = section(indicators=share).tables["indicators"].rows
+    assert rows[0]["value"] == 1.0 and rows[0]["count"] is None
 
 
 def test_definition_preview_counts_admissions_as_the_health_page_does():

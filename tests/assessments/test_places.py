@@ -54,7 +54,11 @@ def rows_by(table, key="area"):
 def test_lsoa_table_counts_rates_and_funnel():
     table = section(areas=AREAS, population=RESIDENTS).tables["areas_lsoa"]
     rows = rows_by(table)
-    assert [r["area"] for r in table.rows] == [L1, L3, L2]  # most offences first
+    # Most offences first, then records placed in no LSOA and all records: the table adds
+    # up to the published total, declared so disclosure control can protect small areas.
+    assert [r["area"] for r in table.rows] == [L1, L3, L2, "not_placed", "all"]
+    assert table.row_sums == [(4, [0, 1, 2, 3])]
+    assert table.rows[4]["count"] == sum(r["count"] for r in table.rows[:4])
     one = rows[L1]
     assert (one["count"], one["previous"], one["difference"]) == (30, 10, 20)
     assert one["change"] == pytest.approx(200.0)
@@ -93,7 +97,8 @@ def test_own_ward_estimates_win_over_lsoa_sums():
 def test_beats_have_counts_only():
     table = section(areas=AREAS, population=RESIDENTS).tables["areas_beat"]
     rows = rows_by(table)
-    assert set(rows) == {"BH1", "BH2"}
+    assert set(rows) == {"BH1", "BH2", "not_placed", "all"}
+    assert rows["not_placed"]["count"] == 12
     assert rows["BH1"]["count"] == 30 and rows["BH1"]["previous"] == 0
     assert rows["BH1"]["rate"] is None and rows["BH1"]["funnel"] is None
     assert {"key": "records_without_area", "params": {"count": 12}} in table.notes

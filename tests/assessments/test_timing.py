@@ -69,11 +69,18 @@ def test_day_hour_grid_from_records_with_a_time_and_a_note_for_the_rest():
         police_rows(3, committed_date="2023-06-16", committed_time="19:30"),  # a Friday
         police_rows(1, committed_date="2023-06-19", committed_time="7:05"),  # a Monday
         police_rows(2, committed_date="2023-06-19", committed_time=["", "25:10"]))
-    table = section_for(police).tables["day_hour"]
-    assert len(table.rows) == 168
+    section = section_for(police)
+    table = section.tables["day_hour"]
+    assert len(table.rows) == 168 + 1  # every cell, then their sum
     assert cell(table, day=4, hour=19)["count"] == 3
     assert cell(table, day=0, hour=7)["count"] == 1
-    assert sum(r["count"] for r in table.rows) == 4
+    assert table.rows[-1] == {"day": "all", "hour": "all", "count": 4}
+    assert table.row_sums == [(168, list(range(168)))]
+    # The weekend table says the untimed records beside the year's count: records = timed +
+    # untimed, so a small untimed count is protected, not read off as 6 - 4.
+    weekend = section.tables["weekend"].rows[-1]
+    assert (weekend["total"], weekend["untimed"], weekend["records"]) == (4, 2, 6)
+    assert section.tables["weekend"].column_sums == {"records": ["total", "untimed"]}
     assert table.notes == [{"key": "no_committed_time", "params": {"count": 2, "total": 6}}]
 
 
@@ -107,7 +114,7 @@ def test_only_the_assessed_year_and_no_non_recent_records_are_counted():
                      police_rows(1, committed_date="2023-05-01", recorded_date="2024-06-01",
                                  committed_time="19:30"))
     section = section_for(police)
-    assert sum(r["count"] for r in section.tables["day_hour"].rows) == 2
+    assert section.tables["day_hour"].rows[-1]["count"] == 2
 
 
 def test_hour_of_reads_hh_mm_and_rejects_the_rest():

@@ -153,10 +153,14 @@ def test_monthly_series_is_long_with_zero_months_and_stops_at_data_until():
                      police_rows(1, category="rape", committed_date="2023-06-20"))
     monthly = section_for(police, data_until=pd.Timestamp("2023-06-30")).tables["monthly"]
     assert [c.key for c in monthly.columns] == ["category", "month", "count"]
-    assert len(monthly.rows) == 48 + 3  # four whole years, then April to June 2023
+    # Four whole years, then April to June 2023, each year closed by its total row.
+    assert len(monthly.rows) == 48 + 3 + 5
     assert monthly.rows[0] == {"category": "rape", "month": "2019-04", "count": 2}
     assert monthly.rows[1]["count"] == 0
-    assert monthly.rows[-1] == {"category": "rape", "month": "2023-06", "count": 1}
+    assert monthly.rows[12] == {"category": "rape", "month": "2019/20", "count": 2}
+    assert monthly.rows[-2] == {"category": "rape", "month": "2023-06", "count": 1}
+    assert monthly.rows[-1] == {"category": "rape", "month": "2023/24", "count": 1}
+    assert monthly.row_sums[0] == (12, list(range(12)))
 
 
 def test_figures_name_the_cell_they_come_from():
