@@ -128,6 +128,7 @@ VALUES = {
     "exact_conditional": gettext_lazy("Exact test"),
     "quasi_poisson": gettext_lazy("Quasi-Poisson test"),
     "not_recorded": gettext_lazy("Not recorded"),
+    "not_placed": gettext_lazy("Not placed at this level"),
     "youth_records": gettext_lazy("Youth justice cohort records"),
     "youth_aggregates": gettext_lazy("Youth justice service figures"),
     "no_lsoa": gettext_lazy("No LSOA"),

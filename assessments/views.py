@@ -235,11 +235,13 @@ def _latest_done(partnership, financial_year: str) -> Assessment | None:
 @partnership_view(VIEW)
 def assessment_csv(request, partnership, uuid, section, table):
     item = _done(partnership, uuid, request)
-    data = item.result["sections"].get(section, {}).get("tables", {}).get(table)
-    if data is None:
+    data = item.result["sections"].get(section, {})
+    if table not in data.get("tables", {}):
         raise Http404
     audience, threshold = _audience(request, partnership)
-    shown = disclosure.protect(Table.from_dict(data), audience, threshold)
+    # The whole section, as its page shows it: a table repeating another's rows follows
+    # what that one hides (Table.mirror_of).
+    shown = presentation.protected(data, audience, threshold).tables[table]
     DownloadLog.objects.create(user=request.user, partnership=partnership,
                                what=f"assessment {item} {section}/{table} (CSV, {audience})")
     response = HttpResponse(presentation.csv_bytes(shown), content_type="text/csv")

@@ -253,9 +253,37 @@ def protect_section(section: Section, audience: str, threshold: int = 5) -> Sect
     """A new section with every table protected and its headline figures following the
     cells they come from."""
     tables = {key: protect(table, audience, threshold) for key, table in section.tables.items()}
+    if _check(audience):
+        for table in tables.values():
+            _follow_mirrored(table, tables)
     figures = {key: _protect_figure(figure, tables, audience, threshold)
                for key, figure in section.figures.items()}
     return Section(section.key, tables, copy.deepcopy(section.notes), figures)
+
+
+def _follow_mirrored(table: Table, tables: dict[str, Table]) -> None:
+    """Hide in `table` what its source tables hid in the rows it repeats (Table.mirror_of),
+    and what is worked out from that."""
+    for mirror in table.mirror_of:
+        source = tables.get(mirror["table"])
+        if source is None:
+            continue
+        key, match = mirror["key"], mirror.get("match", {})
+        rows = {r.get(key): r for r in source.rows}
+        for row in table.rows:
+            if any(row.get(k) != v for k, v in match.items()):
+                continue
+            origin = rows.get(row.get(key))
+            if origin is None:
+                continue
+            for column in table.count_columns:
+                if is_suppressed(origin.get(column)) and not is_suppressed(row.get(column)):
+                    row[column] = origin[column]
+            for column in table.columns:
+                if (column.derived_from and row.get(column.key) is not None
+                        and any(is_suppressed(row.get(c)) for c in column.derived_from)
+                        and not is_suppressed(row.get(column.key))):
+                    row[column.key] = SECONDARY_MARKER
 
 
 def _protect_figure(figure: dict[str, Any], tables: dict[str, Table], audience: str,

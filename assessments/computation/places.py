@@ -263,7 +263,9 @@ def _funnel_points(tables: dict[str, Table]) -> Table:
     columns = [Column("level", LABEL), Column("area", LABEL), Column("name", TEXT),
                Column("count", COUNT), Column("population", POPULATION),
                Column("rate", RATE, ("count",)), Column("funnel", VERDICT, ("count",))]
-    return Table("funnel_points", columns, rows)
+    mirrors = [{"table": f"areas_{level}", "key": "area", "match": {"level": level}}
+               for level in FUNNEL_LEVELS]
+    return Table("funnel_points", columns, rows, mirror_of=mirrors)
 
 
 # --- Busiest wards -------------------------------------------------------------------------
@@ -282,7 +284,8 @@ def _top_areas(wards: Table) -> Table:
     columns = ([Column("area", LABEL), Column("name", TEXT), Column("count", COUNT),
                 Column("population", POPULATION)] + rate_columns()
                + [Column("funnel", VERDICT, ("count",)), Column("density", MEASURE, ("count",))])
-    return Table("top_areas", columns, rows, notes=notes)
+    return Table("top_areas", columns, rows, notes=notes,
+                 mirror_of=[{"table": "areas_ward", "key": "area"}])
 
 
 # --- Deprivation ---------------------------------------------------------------------------
@@ -310,9 +313,14 @@ def _deprivation(this_year: pd.DataFrame, inputs: Inputs, lsoas: LsoaPopulation)
               {"key": "records_without_decile",
                "params": {"count": int(this[record_decile.isna()].sum())}}]
              + population_note(used, wanted))
+    # Closed by records in no decile and all records, so the deciles add up to the total
+    # other tables publish (disclosure control then protects a small decile).
+    rows += [{"decile": NOT_PLACED, "count": int(this[record_decile.isna()].sum())},
+             {"decile": ALL, "count": int(this.sum())}]
     columns = [Column("decile", LABEL), Column("count", COUNT),
                Column("population", POPULATION)] + rate_columns()
-    return Table("deprivation", columns, rows, notes=notes)
+    return Table("deprivation", columns, rows, notes=notes,
+                 row_sums=[(len(rows) - 1, list(range(len(rows) - 1)))])
 
 
 def _number(value) -> float | None:

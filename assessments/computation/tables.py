@@ -66,6 +66,11 @@ class Table:
     shares_of: dict[str, list[int]] = field(default_factory=dict)
     # Notes as keys with parameters, e.g. {"key": "partly_applied", "params": {...}}.
     notes: list[dict[str, Any]] = field(default_factory=list)
+    # Rows that repeat another table's (the funnel's points are the area tables' areas):
+    # [{"table": "areas_ward", "key": "area", "match": {"level": "ward"}}]. Whatever
+    # disclosure control hides in the other table's row is hidden here too, since a copy
+    # without that table's sums would give it away.
+    mirror_of: list[dict[str, Any]] = field(default_factory=list)
 
     def column(self, key: str) -> Column:
         for column in self.columns:
@@ -95,6 +100,7 @@ class Table:
             column_sums={k: list(v) for k, v in data.get("column_sums", {}).items()},
             shares_of={k: [int(i) for i in v] for k, v in data.get("shares_of", {}).items()},
             notes=list(data.get("notes", [])),
+            mirror_of=list(data.get("mirror_of", [])),
         )
 
     @classmethod

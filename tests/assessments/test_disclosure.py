@@ -411,3 +411,28 @@ def test_shares_of_a_hidden_denominator_are_hidden_with_it():
     # The declaration survives a snapshot round trip.
     assert Table.from_dict(json.loads(json.dumps(table.to_dict()))).shares_of == {
         "percent": [2, 3]}
+
+
+def test_a_table_repeating_another_s_rows_hides_what_that_one_hides():
+    """The funnel's points repeat the ward table's wards without its sums: a ward the ward
+    table hides by secondary suppression must not be visible in them."""
+    from assessments.computation.tables import Section
+
+    wards = Table("areas_ward", [Column("area", LABEL), Column("count", COUNT),
+                                 Column("rate", RATE, ("count",))],
+                  [{"area": "A", "count": 208, "rate": 16.5},
+                   {"area": "B", "count": 9, "rate": 1.4},
+                   {"area": "C", "count": 2, "rate": 0.3},
+                   {"area": "all", "count": 219, "rate": None}],
+                  row_sums=[(3, [0, 1, 2])])
+    points = Table("funnel_points", [Column("level", LABEL), Column("area", LABEL),
+                                     Column("count", COUNT), Column("rate", RATE, ("count",))],
+                   [{"level": "ward", "area": a, "count": n, "rate": r}
+                    for a, n, r in (("A", 208, 16.5), ("B", 9, 1.4), ("C", 2, 0.3))],
+                   mirror_of=[{"table": "areas_ward", "key": "area",
+                               "match": {"level": "ward"}}])
+    section = Section("places", {"areas_ward": wards, "funnel_points": points})
+    shown = disclosure.protect_section(Section.from_dict(section.to_dict()), "scrutiny")
+    assert [r["count"] for r in shown.tables["areas_ward"].rows] == [208, C, "<5", 219]
+    assert [(r["count"], r["rate"]) for r in shown.tables["funnel_points"].rows] == [
+        (208, 16.5), (C, C), ("<5", C)]

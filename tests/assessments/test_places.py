@@ -139,7 +139,11 @@ def test_no_non_resident_note_for_ordinary_wards():
 def test_rates_by_deprivation_decile():
     table = section(areas=AREAS, population=RESIDENTS).tables["deprivation"]
     rows = rows_by(table, "decile")
-    assert list(rows) == list(range(1, 11))
+    # The ten deciles, then records in no decile and all records: they add up.
+    assert list(rows) == [*range(1, 11), "not_placed", "all"]
+    assert rows["not_placed"]["count"] == 2
+    assert rows["all"]["count"] == sum(r["count"] for r in table.rows[:-1])
+    assert table.row_sums == [(11, list(range(11)))]
     assert rows[1]["count"] == 35 and rows[1]["population"] == 2000
     assert rows[1]["rate"] == pytest.approx(17.5)
     assert rows[5]["rate"] == pytest.approx(5.0)
