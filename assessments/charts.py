@@ -85,8 +85,11 @@ def monthly(table: Table, whole=None) -> dict | None:
         ys.append(_num(row.get("count")))
     fig = go.Figure([go.Scatter(x=xs, y=ys, mode="lines", name=_name(key))
                      for key, (xs, ys) in series.items()])
+    # Months as "2023-04" categories: a date axis would name them in English ("Apr 2023")
+    # whatever the reader's language.
     fig.update_layout(**_layout(_("Offences by month"),
-                                yaxis={"rangemode": "tozero", "title": {"text": _("Offences")}}))
+                                yaxis={"rangemode": "tozero", "title": {"text": _("Offences")}},
+                                xaxis={"type": "category", "nticks": 12}))
     return _figure(fig, _("Offences by month"))
 
 
