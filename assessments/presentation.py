@@ -293,6 +293,8 @@ def label(value, key: str = "category") -> str:
         return ingest_labels.outcome(text) or text
     if text == "not_placed":  # an area table's row for records in no area
         return pretty(text)
+    if text == "all" and key == "area":
+        return _("All")
     if key == "unit":
         return unit(text)
     if key in ("name", "area_name", "organisation_name", "area", "area_code", "measure",

@@ -252,10 +252,20 @@ def _measure_totals(table: Table, hidden: set[Cell], reasons: dict[Cell, str]) -
 def protect_section(section: Section, audience: str, threshold: int = 5) -> Section:
     """A new section with every table protected and its headline figures following the
     cells they come from."""
-    tables = {key: protect(table, audience, threshold) for key, table in section.tables.items()}
-    if _check(audience):
-        for table in tables.values():
+    # Tables repeating another's rows are protected after it, starting from what it hid:
+    # their own sums then hide what would give those cells away.
+    order = sorted(section.tables, key=lambda key: bool(section.tables[key].mirror_of))
+    tables: dict[str, Table] = {}
+    for key in order:
+        table = section.tables[key]
+        if table.mirror_of and _check(audience):
+            table = copy.deepcopy(table)
             _follow_mirrored(table, tables)
+        tables[key] = protect(table, audience, threshold)
+        if (any(is_suppressed(v) for row in tables[key].rows for v in row.values())
+                and not any(n.get("key") == "suppressed" for n in tables[key].notes)):
+            tables[key].notes.append({"key": "suppressed", "params": {"threshold": threshold}})
+    tables = {key: tables[key] for key in section.tables}
     figures = {key: _protect_figure(figure, tables, audience, threshold)
                for key, figure in section.figures.items()}
     return Section(section.key, tables, copy.deepcopy(section.notes), figures)
@@ -269,16 +279,21 @@ def _follow_mirrored(table: Table, tables: dict[str, Table]) -> None:
         if source is None:
             continue
         key, match = mirror["key"], mirror.get("match", {})
-        rows = {r.get(key): r for r in source.rows}
+        # Which of this table's count columns repeat which of the source's (same names
+        # unless given), and which source rows are repeated ("source_match").
+        columns = mirror.get("columns") or {c: c for c in table.count_columns}
+        rows = {r.get(key): r for r in source.rows
+                if all(r.get(k) == v for k, v in mirror.get("source_match", {}).items())}
         for row in table.rows:
             if any(row.get(k) != v for k, v in match.items()):
                 continue
             origin = rows.get(row.get(key))
             if origin is None:
                 continue
-            for column in table.count_columns:
-                if is_suppressed(origin.get(column)) and not is_suppressed(row.get(column)):
-                    row[column] = origin[column]
+            for column, from_column in columns.items():
+                value = origin.get(from_column)
+                if is_suppressed(value) and not is_suppressed(row.get(column)):
+                    row[column] = value
             for column in table.columns:
                 if (column.derived_from and row.get(column.key) is not None
                         and any(is_suppressed(row.get(c)) for c in column.derived_from)

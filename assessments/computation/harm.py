@@ -150,7 +150,9 @@ def _shares_of_all(table: Table) -> None:
     """Harm shares are of the total harm: with one category's harm hidden, any visible share
     and its harm give the total, and the total minus the visible harms the hidden one."""
     categories = list(range(len(table.rows) - 1))
-    table.shares_of = {"harm_share": categories}
+    # Ranks are 1..n: one hidden rank is the number missing from the visible ones.
+    ranks = [c.key for c in table.columns if c.key == "rank" or c.key.startswith("rank_")]
+    table.shares_of = {"harm_share": categories} | dict.fromkeys(ranks, categories)
 
 
 def _harm_row(category: str, frame: pd.DataFrame) -> dict[str, Any]:

@@ -131,6 +131,9 @@ def _weekend(timed: pd.DataFrame, year: pd.DataFrame, untimed: dict[str, Any]) -
                                                   "hours": WEEKEND_HOURS}}
     table = with_total("weekend", columns, rows, [window, untimed])
     table.column_sums = {"records": ["total", "untimed"]}
+    # "records" repeats each category's year in the month-of-year table: hidden there, here.
+    table.mirror_of = [{"table": "by_month_of_year", "key": "category",
+                        "source_match": {"month": ALL}, "columns": {"records": "count"}}]
     return table
 
 

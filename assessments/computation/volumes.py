@@ -292,8 +292,11 @@ def _monthly(frame: pd.DataFrame, inputs: Inputs) -> Table:
             rows.append({"category": category, "month": year,
                          "count": int(sum(counts.at[category, m] for m in months))})
             sums.append((len(rows) - 1, list(range(first, len(rows) - 1))))
+    # Each year row repeats the category's count in the year table: hidden there, hidden here.
+    mirrors = [{"table": "by_category", "key": "category", "match": {"month": year},
+                "columns": {"count": year}} for year in by_year]
     return Table("monthly", [Column("category", LABEL), Column("month", LABEL),
-                             Column("count", COUNT)], rows, row_sums=sums)
+                             Column("count", COUNT)], rows, row_sums=sums, mirror_of=mirrors)
 
 
 def _recorded_vs_committed(police: pd.DataFrame, years: list[str]) -> Table:

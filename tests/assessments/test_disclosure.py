@@ -436,3 +436,27 @@ def test_a_table_repeating_another_s_rows_hides_what_that_one_hides():
     assert [r["count"] for r in shown.tables["areas_ward"].rows] == [208, C, "<5", 219]
     assert [(r["count"], r["rate"]) for r in shown.tables["funnel_points"].rows] == [
         (208, 16.5), (C, C), ("<5", C)]
+
+
+def test_a_repeated_count_follows_its_source_column_and_the_table_says_so():
+    """The monthly series' year row repeats the year table's count in another column: a
+    count the year table hides (here by secondary suppression) is hidden there too."""
+    from assessments.computation.tables import Section
+
+    years = Table("by_category", [Column("category", LABEL), Column("2023/24", COUNT)],
+                  [{"category": "rape", "2023/24": 40}, {"category": "robbery", "2023/24": 3},
+                   {"category": "abh", "2023/24": 9}, {"category": "all", "2023/24": 52}],
+                  row_sums=[(3, [0, 1, 2])])
+    monthly = Table("monthly", [Column("category", LABEL), Column("month", LABEL),
+                                Column("count", COUNT)],
+                    [{"category": "abh", "month": "2023-04", "count": 9},
+                     {"category": "abh", "month": "2023/24", "count": 9}],
+                    row_sums=[(1, [0])],
+                    mirror_of=[{"table": "by_category", "key": "category",
+                                "match": {"month": "2023/24"}, "columns": {"count": "2023/24"}}])
+    shown = disclosure.protect_section(
+        Section("volumes", {"by_category": years, "monthly": monthly}), "scrutiny")
+    assert [r["2023/24"] for r in shown.tables["by_category"].rows] == [40, "<5", C, 52]
+    # Hidden there, hidden here; and the month that adds up to it is hidden with it.
+    assert [r["count"] for r in shown.tables["monthly"].rows] == [C, C]
+    assert any(n["key"] == "suppressed" for n in shown.tables["monthly"].notes)
