@@ -178,11 +178,6 @@ def pretty(key) -> str:
     text = str(key)
     if text in VALUES:
         return str(VALUES[text])
-    named = ingest_labels.outcome(text)
-    if named is not None:
-        return named
-    if text in HARM_INDICES:
-        return str(HARM_INDICES[text])
     return capitalise(text.replace("_", " "))
 
 

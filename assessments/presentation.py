@@ -4,7 +4,7 @@ charts all read tables from here, so none can show a figure the audience may not
 
 import csv
 import io
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 
 from django.utils.formats import number_format
 from django.utils.functional import lazy
@@ -399,8 +399,8 @@ def localised(table: Table) -> Table:
             if in_welsh and given:
                 row[key[:-len(WELSH_SUFFIX)]] = given
         rows.append(row)
-    return Table(table.key, [c for c in table.columns if c.key not in welsh], rows,
-                 table.row_sums, table.column_sums, table.shares_of, table.notes)
+    return replace(table, rows=rows,
+                   columns=[c for c in table.columns if c.key not in welsh])
 
 
 def show(table: Table, title: str = "", section: str = "") -> Shown:

@@ -126,12 +126,11 @@ def selected_counts(selection: Selection) -> dict[str, dict]:
                                  ("police_uk_street", selection.street),
                                  ("istv", selection.istv))}
     admissions = selection.admissions
-    apportioned = (not admissions.empty
-                   and bool(admissions["apportioned"].fillna(False).astype(bool).any()))
+    estimate = health.apportioned(admissions)
     share = pd.to_numeric(admissions["share"], errors="coerce").fillna(1.0).sum()
     counts["hospital_admissions"] = {
-        "count": round(float(share)) if apportioned else len(admissions),
-        "estimate": apportioned}
+        "count": round(float(share)) if estimate else len(admissions),
+        "estimate": estimate}
     return counts
 
 

@@ -78,21 +78,24 @@ def protect_value(value: Any, audience: str, threshold: int = 5) -> Any:
 
 def protect(table: Table, audience: str, threshold: int = 5) -> Table:
     """A new table with what `audience` may not see replaced by markers; `table` is left as
-    it was. Adds the notes "suppressed" and "suppressed_cells" when anything was hidden."""
+    it was. Adds the note "suppressed" when anything is hidden (markers it came with
+    included, as a table repeating another's does: Table.mirror_of), and "suppressed_cells"
+    for what this pass hid."""
     protected = copy.deepcopy(table)
     if not _check(audience):
         return protected
     reasons = _suppress(protected, threshold)
     for (row, key), reason in reasons.items():
         protected.rows[row][key] = f"<{threshold}" if reason == PRIMARY else SECONDARY_MARKER
+    hidden = any(is_suppressed(v) for row in protected.rows for v in row.values())
+    if hidden and not any(n.get("key") == "suppressed" for n in protected.notes):
+        protected.notes.append({"key": "suppressed", "params": {"threshold": threshold}})
     if reasons:
         order = {c.key: i for i, c in enumerate(protected.columns)}
         cells = sorted(reasons.items(), key=lambda item: (item[0][0], order.get(item[0][1], 0)))
-        protected.notes += [
-            {"key": "suppressed", "params": {"threshold": threshold}},
+        protected.notes.append(
             {"key": "suppressed_cells",
-             "params": {"cells": [[row, key, reason] for (row, key), reason in cells]}},
-        ]
+             "params": {"cells": [[row, key, reason] for (row, key), reason in cells]}})
     return protected
 
 
@@ -262,9 +265,6 @@ def protect_section(section: Section, audience: str, threshold: int = 5) -> Sect
             table = copy.deepcopy(table)
             _follow_mirrored(table, tables)
         tables[key] = protect(table, audience, threshold)
-        if (any(is_suppressed(v) for row in tables[key].rows for v in row.values())
-                and not any(n.get("key") == "suppressed" for n in tables[key].notes)):
-            tables[key].notes.append({"key": "suppressed", "params": {"threshold": threshold}})
     tables = {key: tables[key] for key in section.tables}
     figures = {key: _protect_figure(figure, tables, audience, threshold)
                for key, figure in section.figures.items()}
@@ -272,8 +272,9 @@ def protect_section(section: Section, audience: str, threshold: int = 5) -> Sect
 
 
 def _follow_mirrored(table: Table, tables: dict[str, Table]) -> None:
-    """Hide in `table` what its source tables hid in the rows it repeats (Table.mirror_of),
-    and what is worked out from that."""
+    """Mark in `table` what its source tables hid in the rows it repeats (Table.mirror_of);
+    protecting it afterwards hides what is worked out from those cells and what its own sums
+    would give away."""
     for mirror in table.mirror_of:
         source = tables.get(mirror["table"])
         if source is None:
@@ -294,11 +295,6 @@ def _follow_mirrored(table: Table, tables: dict[str, Table]) -> None:
                 value = origin.get(from_column)
                 if is_suppressed(value) and not is_suppressed(row.get(column)):
                     row[column] = value
-            for column in table.columns:
-                if (column.derived_from and row.get(column.key) is not None
-                        and any(is_suppressed(row.get(c)) for c in column.derived_from)
-                        and not is_suppressed(row.get(column.key))):
-                    row[column.key] = SECONDARY_MARKER
 
 
 def _protect_figure(figure: dict[str, Any], tables: dict[str, Table], audience: str,

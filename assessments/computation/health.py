@@ -137,7 +137,7 @@ def _admissions(inputs: Inputs, selection: Selection) -> Table:
                Column("sharp_object_under_25", COUNT), Column("all_assault", COUNT),
                Column("selected", COUNT)]
     notes = [{"key": "admissions_icd10_assault"}]
-    if _apportioned(inputs.admissions):
+    if apportioned(inputs.admissions):
         notes.append({"key": "apportioned_admissions"})
     unknown = pd.Series(inputs.admissions["under_25"], dtype="boolean").isna()
     if unknown.any():
@@ -226,14 +226,14 @@ def _core_measures(inputs: Inputs, selection: Selection) -> Table:
         if present[source].sum() == 0:
             notes.append({"key": "core_measure_source_missing",
                           "params": {"measure": key, "source": source}})
-    if _apportioned(inputs.admissions):
+    if apportioned(inputs.admissions):
         notes.append({"key": "apportioned_admissions"})
     columns = ([Column("measure", LABEL), Column("source", TEXT)]
                + [Column(y, COUNT) for y in inputs.years])
     return Table("core_measures", columns, rows, notes=notes)
 
 
-def _apportioned(admissions: pd.DataFrame) -> bool:
+def apportioned(admissions: pd.DataFrame) -> bool:
     """Whether some admissions count by a share (postcode districts split between local
     authorities), so their sums are estimates."""
     return not admissions.empty and bool(admissions["apportioned"].fillna(False)
