@@ -53,6 +53,11 @@ def test_assessment_runs_in_the_worker_on_postgresql(worker, published):
         assert [rows[category][y] for y in YEARS] == series
     assert run.provenance["extracts"] and run.duration_seconds > 0
     [task_id] = published
+    # The task stores the snapshot, then returns; its result is written after that.
+    wait_for(lambda: TaskResult.objects.filter(task_id=task_id, status="SUCCESS").exists(),
+             timeout=30, what="the task's result to be stored",
+             details=lambda: str(TaskResult.objects.filter(task_id=task_id)
+                                 .values_list("status", flat=True)[:1]))
     result = TaskResult.objects.get(task_id=task_id)
     assert (result.status, result.worker, result.result) == ("SUCCESS", worker.hostname,
                                                              '"done"')
